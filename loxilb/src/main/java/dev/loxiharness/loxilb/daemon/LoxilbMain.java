@@ -1,0 +1,137 @@
+package dev.loxiharness.loxilb.daemon;
+
+import dev.loxiharness.loxilb.api.RestApi;
+import dev.loxiharness.loxilb.dataplane.Nft;
+import dev.loxiharness.loxilb.dataplane.NftDataplane;
+import dev.loxiharness.loxilb.lb.LoadBalancer;
+import dev.loxiharness.loxilb.store.RuleStore;
+import io.javalin.Javalin;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code loxilb} daemon: upstream's flags where they apply, the REST API, the nftables data
+ * plane in the daemon's own network namespace, and the rules restored from {@code --config-path}.
+ */
+@Command(name = "loxilb", sortOptions = false, mixinStandardHelpOptions = false,
+        description = "Java loxilb: upstream loxilb's REST API and load-balancer rules on an nftables data plane.")
+public final class LoxilbMain implements Callable<Integer> {
+    /** Upstream flags this daemon accepts but does not implement, and whether each takes a value. */
+    static final Map<String, Boolean> UNSUPPORTED_UPSTREAM_FLAGS = Map.ofEntries(
+            Map.entry("-k", true), Map.entry("--ka", true), Map.entry("-a", false), Map.entry("--api", false),
+            Map.entry("-n", false), Map.entry("--nonlp", false), Map.entry("--tls-host", true),
+            Map.entry("--cluster", true), Map.entry("--self", true), Map.entry("--log-max-size", true),
+            Map.entry("--log-max-backups", true), Map.entry("--log-max-age", true),
+            Map.entry("--log-no-compress", false), Map.entry("--cpuprofile", true), Map.entry("-p", false),
+            Map.entry("--prometheus", false), Map.entry("--disable-crc32", false),
+            Map.entry("--passive-probe", false), Map.entry("--rss-enable", false), Map.entry("--egr-hooks", false),
+            Map.entry("-r", false), Map.entry("--peer", false), Map.entry("--blacklist", true),
+            Map.entry("--rpc", true), Map.entry("--k8s-api", true), Map.entry("--ipvs-compat", false),
+            Map.entry("--fallback", false), Map.entry("--localsockpolicy", false),
+            Map.entry("--sockmapsupport", false), Map.entry("--cloud", true), Map.entry("--cloudcidrblock", true),
+            Map.entry("--cloudinstance", true), Map.entry("--proxyonlymode", false), Map.entry("--whitelist", true),
+            Map.entry("--clusterinterface", true), Map.entry("--userservice", false),
+            Map.entry("--databasehost", true), Map.entry("--databaseport", true), Map.entry("--databaseuser", true),
+            Map.entry("--databasepasswordpath", true), Map.entry("--databasename", true),
+            Map.entry("--manualtoken", false), Map.entry("--manualtokenvalue", true), Map.entry("--oauth2", false),
+            Map.entry("--oauth2provider", true));
+    static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "error", "warning", "notice",
+            "critical", "emergency", "alert");
+
+    @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}", description = "the IP to listen on (default: ${DEFAULT-VALUE})")
+    String host;
+    @Option(names = "--port", defaultValue = "${env:PORT:-11111}", description = "the port to listen on for insecure connections (default: ${DEFAULT-VALUE})")
+    int port;
+    @Option(names = {"-b", "--bgp"}, description = "Connect and Sync with GoBGP server")
+    boolean bgp;
+    @Option(names = "--config-path", defaultValue = "/etc/loxilb/", description = "Config file path (default: ${DEFAULT-VALUE})")
+    Path configPath;
+    @Option(names = "--loglevel", defaultValue = "debug", description = "One of trace,debug,info,error,warning,notice,critical,emergency,alert (default: ${DEFAULT-VALUE})")
+    String logLevel;
+    @Option(names = {"-v", "--version"}, description = "Show loxilb version")
+    boolean version;
+    @Option(names = "--tls", description = "enable TLS")
+    boolean tls;
+    @Option(names = "--tls-port", defaultValue = "${env:TLS_PORT:-8091}", description = "the port to listen on for secure connections (default: ${DEFAULT-VALUE})")
+    int tlsPort;
+    @Option(names = "--tls-certificate", defaultValue = "${env:TLS_CERTIFICATE:-/opt/loxilb/cert/server.crt}", description = "the certificate to use for secure connections (default: ${DEFAULT-VALUE})")
+    Path tlsCertificate;
+    @Option(names = "--tls-key", defaultValue = "${env:TLS_PRIVATE_KEY:-/opt/loxilb/cert/server.key}", description = "the private key to use for secure connections (default: ${DEFAULT-VALUE})")
+    Path tlsKey;
+    @Option(names = "--nft-table", defaultValue = "loxilb", description = "nftables table this daemon owns in its network namespace (default: ${DEFAULT-VALUE})")
+    String nftTable;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+    boolean help;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i].contains("=") ? args[i].substring(0, args[i].indexOf('=')) : args[i];
+            Boolean takesValue = UNSUPPORTED_UPSTREAM_FLAGS.get(flag);
+            if (takesValue == null) {
+                kept.add(args[i]);
+                continue;
+            }
+            System.err.println("loxilb: " + flag + " is an upstream loxilb option that this Java loxilb does not"
+                    + " support (no eBPF, clustering or auth services here); ignored");
+            if (takesValue && !args[i].contains("=") && i + 1 < args.length) {
+                i++;
+            }
+        }
+        return new CommandLine(new LoxilbMain()).execute(kept.toArray(String[]::new));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String v = LoxilbMain.class.getPackage().getImplementationVersion();
+        String ver = v == null ? "dev" : v;
+        if (version) {
+            System.out.println("loxilb version: " + ver + " java-loxilb");
+            return 0;
+        }
+        if (!LOG_LEVELS.contains(logLevel.toLowerCase(Locale.ROOT))) {
+            System.err.println("loxilb: unknown log level '" + logLevel + "'; use one of " + String.join(",", LOG_LEVELS));
+            return 2;
+        }
+        if (bgp) {
+            System.err.println("loxilb: BGP mode (-b) is not available yet in this build; running without BGP");
+        }
+        System.out.println("loxilb start");
+        NftDataplane dataplane = new NftDataplane(new Nft(), nftTable);
+        LoadBalancer lb = new LoadBalancer(dataplane, new RuleStore(configPath));
+        lb.restore();
+        Javalin app = new RestApi(lb, ver, null).create();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.stop();
+            lb.close();
+            try {
+                dataplane.close();
+            } catch (RuntimeException e) {
+                System.err.println("loxilb: could not remove nft table " + nftTable + ": " + e.getMessage());
+            }
+            stopped.countDown();
+        }, "loxilb-shutdown"));
+        if (tls) {
+            System.err.println("loxilb: --tls is not available yet in this build; serving plain HTTP only");
+        }
+        app.start(host, port);
+        System.out.println("loxilb: REST API on http://" + host + ":" + port + RestApi.BASE + ", nft table ip " + nftTable
+                + ", rules in " + configPath.resolve(RuleStore.FILE));
+        stopped.await();
+        return 0;
+    }
+}

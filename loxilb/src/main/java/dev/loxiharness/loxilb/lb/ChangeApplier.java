@@ -1,0 +1,126 @@
+package dev.loxiharness.loxilb.lb;
+
+import dev.loxiharness.loxilb.dataplane.Dataplane;
+import dev.loxiharness.loxilb.rules.Change;
+import dev.loxiharness.loxilb.rules.RuleError;
+import dev.loxiharness.loxilb.rules.RuleException;
+import dev.loxiharness.loxilb.rules.RuleTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit of rule changes into the data plane. One thread takes every change waiting and
+ * applies them as one transaction, then runs {@code afterCommit} (persistence, BGP) once, then
+ * answers every waiting request. So a client gets 200 only when its rule forwards traffic and is
+ * on disk, and concurrent clients share the cost of one {@code nft} call. If a batch fails, each
+ * request's changes are retried alone and only the failing ones are reverted in the table.
+ */
+public final class ChangeApplier implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeApplier.class);
+
+    private record Pending(List<Change> changes, CompletableFuture<Void> done) {
+    }
+
+    private static final Pending STOP = new Pending(List.of(), new CompletableFuture<>());
+
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final RuleTable table;
+    private final Dataplane dataplane;
+    private final Consumer<List<Change>> afterCommit;
+    private final Thread worker;
+    private volatile boolean running = true;
+
+    public ChangeApplier(RuleTable table, Dataplane dataplane, Consumer<List<Change>> afterCommit) {
+        this.table = table;
+        this.dataplane = dataplane;
+        this.afterCommit = afterCommit;
+        this.worker = new Thread(this::loop, "dataplane-applier");
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    /** Queues changes; the future completes once they are applied, or fails with a {@link RuleException}. */
+    public CompletableFuture<Void> submit(List<Change> changes) {
+        Pending p = new Pending(List.copyOf(changes), new CompletableFuture<>());
+        if (!running) {
+            p.done().completeExceptionally(new RuleException(RuleError.DATAPLANE, "daemon is shutting down"));
+            return p.done();
+        }
+        queue.add(p);
+        return p.done();
+    }
+
+    private void loop() {
+        boolean stop = false;
+        while (!stop) {
+            List<Pending> batch = new ArrayList<>();
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                continue;
+            }
+            queue.drainTo(batch);
+            stop = batch.remove(STOP);
+            if (!batch.isEmpty()) {
+                applyBatch(batch);
+            }
+        }
+    }
+
+    private void applyBatch(List<Pending> batch) {
+        List<Change> all = new ArrayList<>();
+        batch.forEach(p -> all.addAll(p.changes()));
+        List<Pending> failed = new ArrayList<>();
+        List<RuntimeException> why = new ArrayList<>();
+        try {
+            dataplane.apply(all);
+        } catch (RuntimeException batchError) {
+            LOG.warn("batch of {} changes refused ({}); applying one request at a time", all.size(), batchError.getMessage());
+            all.clear();
+            for (Pending p : batch) {
+                try {
+                    dataplane.apply(p.changes());
+                    all.addAll(p.changes());
+                } catch (RuntimeException e) {
+                    LOG.error("data plane refused {}: {}", p.changes(), e.getMessage());
+                    for (int i = p.changes().size() - 1; i >= 0; i--) {
+                        table.revert(p.changes().get(i));
+                    }
+                    failed.add(p);
+                    why.add(e);
+                }
+            }
+        }
+        try {
+            afterCommit.accept(all);
+        } catch (RuntimeException e) {
+            LOG.error("after-commit step failed: {}", e.getMessage(), e);
+        }
+        for (Pending p : batch) {
+            int i = failed.indexOf(p);
+            if (i < 0) {
+                p.done().complete(null);
+            } else {
+                p.done().completeExceptionally(new RuleException(RuleError.DATAPLANE, why.get(i).getMessage()));
+            }
+        }
+    }
+
+    /** Applies what is queued, then stops. */
+    @Override
+    public void close() {
+        running = false;
+        queue.add(STOP);
+        try {
+            worker.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.loxiharness.loxilb.lb;
+
+import dev.loxiharness.loxilb.api.LoadbalanceEntry;
+import dev.loxiharness.loxilb.api.RuleMapper;
+import dev.loxiharness.loxilb.dataplane.Dataplane;
+import dev.loxiharness.loxilb.probe.EndpointProber;
+import dev.loxiharness.loxilb.probe.ProbeTarget;
+import dev.loxiharness.loxilb.rules.Change;
+import dev.loxiharness.loxilb.rules.EndpointSpec;
+import dev.loxiharness.loxilb.rules.LbRule;
+import dev.loxiharness.loxilb.rules.RuleError;
+import dev.loxiharness.loxilb.rules.RuleException;
+import dev.loxiharness.loxilb.rules.RuleKey;
+import dev.loxiharness.loxilb.rules.RuleTable;
+import dev.loxiharness.loxilb.store.RuleStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The load balancer: rule table, data plane, persistence and probes wired together. Every mutation
+ * returns once the data plane forwards accordingly and the rules are on disk.
+ */
+public final class LoadBalancer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadBalancer.class);
+    private static final int DEFAULT_PROBE_INTERVAL = 60;
+    private static final int DEFAULT_PROBE_RETRIES = 2;
+
+    private final RuleTable table = new RuleTable();
+    private final Dataplane dataplane;
+    private final RuleStore store;
+    private final List<Consumer<List<Change>>> listeners = new ArrayList<>();
+    private final Map<String, ProbeTarget> hostProbes = new LinkedHashMap<>();
+    private final EndpointProber prober;
+    private final ChangeApplier applier;
+
+    public LoadBalancer(Dataplane dataplane, RuleStore store) {
+        this.dataplane = dataplane;
+        this.store = store;
+        this.prober = new EndpointProber(this::endpointProbed);
+        this.applier = new ChangeApplier(table, dataplane, this::committed);
+    }
+
+    /** Called after every applied batch, e.g. to advertise VIPs over BGP. */
+    public synchronized void addListener(Consumer<List<Change>> listener) {
+        listeners.add(listener);
+    }
+
+    /** Loads the stored rules into the table and programs the data plane from scratch. */
+    public void restore() {
+        int n = 0;
+        for (LoadbalanceEntry e : store.load()) {
+            try {
+                table.upsert(RuleMapper.toRule(e));
+                n++;
+            } catch (RuntimeException ex) {
+                LOG.error("stored rule skipped ({}): {}", store.file(), ex.getMessage());
+            }
+        }
+        dataplane.reset(table.plans());
+        List<Change> created = table.plans().stream().map(p -> new Change(null, p)).toList();
+        committed(created);
+        if (n > 0) {
+            LOG.info("restored {} rules from {}", n, store.file());
+        }
+    }
+
+    public void add(LbRule rule) {
+        await(applier.submit(List.of(table.upsert(rule))));
+    }
+
+    public LbRule delete(RuleKey key) {
+        Change c = table.delete(key);
+        await(applier.submit(List.of(c)));
+        return c.before().rule();
+    }
+
+    public List<LbRule> deleteByName(String name) {
+        return deleteAll(table.deleteByName(name));
+    }
+
+    public List<LbRule> deleteAll() {
+        return deleteAll(table.deleteAll());
+    }
+
+    private List<LbRule> deleteAll(List<Change> changes) {
+        if (!changes.isEmpty()) {
+            await(applier.submit(changes));
+        }
+        return changes.stream().map(c -> c.before().rule()).toList();
+    }
+
+    public List<RuleTable.RuleView> rules() {
+        return table.list();
+    }
+
+    /** Adds or replaces a host probe (POST /config/endpoint). */
+    public synchronized void putHostProbe(ProbeTarget t) {
+        hostProbes.put(t.hostKey(), t);
+        syncProbes();
+    }
+
+    /** Removes host probes of {@code ip}, optionally only the one named; false when none matched. */
+    public synchronized boolean removeHostProbe(String ip, String name) {
+        boolean removed = hostProbes.entrySet().removeIf(e -> e.getValue().ip().equals(ip)
+                && (name == null || name.isEmpty() || e.getKey().equals(name)));
+        syncProbes();
+        return removed;
+    }
+
+    public Map<ProbeTarget, EndpointProber.State> probeStates() {
+        return prober.states();
+    }
+
+    public synchronized Map<String, ProbeTarget> hostProbes() {
+        return new LinkedHashMap<>(hostProbes);
+    }
+
+    private void endpointProbed(String endpoint, boolean up) {
+        List<Change> changes = table.endpointProbed(endpoint, up);
+        if (!changes.isEmpty()) {
+            applier.submit(changes);
+        }
+    }
+
+    private void committed(List<Change> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        store.save(table.rules().stream().map(RuleMapper::toStored).toList());
+        syncProbes();
+        List<Consumer<List<Change>>> ls;
+        synchronized (this) {
+            ls = List.copyOf(listeners);
+        }
+        ls.forEach(l -> l.accept(changes));
+    }
+
+    private synchronized void syncProbes() {
+        List<ProbeTarget> wanted = new ArrayList<>(hostProbes.values());
+        for (LbRule r : table.rules()) {
+            if (!r.probed()) {
+                continue;
+            }
+            for (EndpointSpec ep : r.endpoints()) {
+                wanted.add(ruleProbe(r, ep));
+            }
+        }
+        prober.sync(wanted);
+    }
+
+    /** A rule's probe of one endpoint: its probe type, else its protocol, on the endpoint's port by default. */
+    static ProbeTarget ruleProbe(LbRule r, EndpointSpec ep) {
+        String type = r.probe().active() ? r.probe().type() : r.key().protocol().wire();
+        int port = type.equals("ping") ? 0 : (r.probe().port() != 0 ? r.probe().port() : ep.port());
+        int interval = r.probe().timeoutSeconds() > 0 ? r.probe().timeoutSeconds() : DEFAULT_PROBE_INTERVAL;
+        int retries = r.probe().retries() > 0 ? r.probe().retries() : DEFAULT_PROBE_RETRIES;
+        return new ProbeTarget(ep.ip(), ep.port(), type, port, r.probe().request(), r.probe().response(),
+                interval, retries);
+    }
+
+    private static void await(CompletableFuture<Void> f) {
+        try {
+            f.get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuleException re) {
+                throw re;
+            }
+            throw new RuleException(RuleError.DATAPLANE, String.valueOf(e.getCause()));
+        } catch (TimeoutException e) {
+            throw new RuleException(RuleError.DATAPLANE, "data plane did not answer within 120 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuleException(RuleError.DATAPLANE, "interrupted");
+        }
+    }
+
+    @Override
+    public void close() {
+        prober.close();
+        applier.close();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.loxiharness.loxilb.store;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.loxiharness.loxilb.api.Json;
+import dev.loxiharness.loxilb.api.LoadbalanceEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * The rules on disk, in upstream's file {@code <config-path>/lbconfig.txt} ({@code {"lbAttr":[...]}},
+ * the format {@code loxicmd save} writes and loxilb reads at start). Written to a temporary file,
+ * synced and renamed over the old one, so a crash mid-write leaves the previous rules intact.
+ */
+public final class RuleStore {
+    public static final String FILE = "lbconfig.txt";
+
+    private final Path dir;
+    private final Path file;
+
+    /** The file's shape: upstream's GET answer. */
+    public static final class LbAttr {
+        @JsonProperty("lbAttr")
+        public List<LoadbalanceEntry> lbAttr = List.of();
+    }
+
+    public RuleStore(Path dir) {
+        this.dir = dir;
+        this.file = dir.resolve(FILE);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The stored rules; none when there is no file. A file that does not parse is an error, never ignored. */
+    public List<LoadbalanceEntry> load() {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            LbAttr a = Json.MAPPER.readValue(file.toFile(), LbAttr.class);
+            return a.lbAttr == null ? List.of() : a.lbAttr;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void save(List<LoadbalanceEntry> rules) {
+        LbAttr a = new LbAttr();
+        a.lbAttr = rules;
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(FILE + ".tmp");
+            byte[] bytes = Json.MAPPER.writeValueAsBytes(a);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            } catch (IOException e) {
+                // some filesystems cannot sync a directory; the rename itself is still atomic
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.loxiharness.netns;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Runs short-lived commands with a bounded wait, capturing both output streams. */
+public final class Commands {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private Commands() {
+    }
+
+    public static ExecResult run(List<String> argv) {
+        return run(argv, null, DEFAULT_TIMEOUT);
+    }
+
+    public static ExecResult run(List<String> argv, String stdin, Duration timeout) {
+        Process p;
+        try {
+            p = new ProcessBuilder(argv).start();
+        } catch (IOException e) {
+            return new ExecResult(argv, 127, "", e.getMessage());
+        }
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
+        try (OutputStream in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            // the command exited without reading its input; its exit code tells the story
+        }
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+                return new ExecResult(argv, 124, out.getNow(""), "timed out after " + timeout.toMillis() + " ms");
+            }
+            return new ExecResult(argv, p.exitValue(), out.join(), err.join());
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            return new ExecResult(argv, 130, "", "interrupted");
+        }
+    }
+
+    private static CompletableFuture<String> drain(InputStream s) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (s) {
+                return new String(s.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+}
