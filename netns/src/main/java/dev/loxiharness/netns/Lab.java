@@ -30,6 +30,17 @@ public final class Lab implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
+    /** Whether labs can be built here: root, and the tools the labs use are installed. */
+    public static boolean usable() {
+        return "root".equals(System.getProperty("user.name"))
+                && java.util.stream.Stream.of("ip", "nft", "nginx", "curl").allMatch(Lab::onPath);
+    }
+
+    private static boolean onPath(String tool) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":"))
+                .anyMatch(d -> new java.io.File(d, tool).canExecute());
+    }
+
     /** A lab whose names start with {@code stem} plus a short random suffix, unique per run. */
     public static Lab create(String stem) {
         String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);

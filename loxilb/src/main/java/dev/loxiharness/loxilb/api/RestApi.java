@@ -36,6 +36,7 @@ public final class RestApi {
     /** Bodies above this are refused (413) before they are read. */
     public static final long MAX_BODY_BYTES = 1_000_000;
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+    private static final String ANSWERED = "loxilb.answered";
     private static final Set<String> HOST_PROBE_TYPES = Set.of("tcp", "udp", "sctp", "ping", "http", "https", "none");
 
     private final LoadBalancer lb;
@@ -44,6 +45,13 @@ public final class RestApi {
     private final List<Route> routes = new ArrayList<>();
 
     private record Route(HandlerType method, Pattern path) {
+    }
+
+    /** Upstream's CIStatusGetEntry: {@code sync} has no omitempty and is never set, so it prints null. */
+    @com.fasterxml.jackson.annotation.JsonPropertyOrder({"instance", "state", "sync", "vip"})
+    record CiStatus(String instance, String state,
+                    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS) Long sync,
+                    String vip) {
     }
 
     /** The BGP part of the API; {@code null} when the daemon runs without {@code -b}. */
@@ -89,7 +97,7 @@ public final class RestApi {
             success(ctx);
         });
         route(app, HandlerType.GET, "/config/cistate/all", ctx -> ctx.json(Map.of("Attr", List.of(
-                orderedMap("instance", "llb-inst0", "state", "NOT_DEFINED", "sync", null, "vip", "0.0.0.0")))));
+                new CiStatus("llb-inst0", "NOT_DEFINED", null, "0.0.0.0")))));
         route(app, HandlerType.GET, "/version", ctx -> ctx.json(
                 orderedMap("buildInfo", "java-loxilb (nftables data plane)", "version", version)));
         route(app, HandlerType.GET, "/status/process", ctx -> ctx.json(Map.of("processAttr", List.of(processInfo()))));
@@ -107,10 +115,14 @@ public final class RestApi {
 
         app.exception(RuleException.class, (e, ctx) -> {
             ApiError err = ApiError.of(e.result());
+            ctx.attribute(ANSWERED, true);
             LOG.info("{} {} -> {} {}", ctx.method(), ctx.path(), err.code(), e.getMessage());
             ctx.status(err.code()).json(err);
         });
-        app.exception(SchemaException.class, (e, ctx) -> schemaError(ctx, e.httpStatus(), e.code(), e.getMessage()));
+        app.exception(SchemaException.class, (e, ctx) -> {
+            ctx.attribute(ANSWERED, true);
+            schemaError(ctx, e.httpStatus(), e.code(), e.getMessage());
+        });
         app.exception(HttpResponseException.class, (e, ctx) ->
                 schemaError(ctx, e.getStatus(), e.getStatus(), e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> {
@@ -118,7 +130,7 @@ public final class RestApi {
             ctx.status(500).json(ApiError.of(String.valueOf(e.getMessage())));
         });
         app.error(404, ctx -> {
-            if (ctx.result() != null && ctx.result().startsWith("{")) {
+            if (ctx.attribute(ANSWERED) != null) {
                 return; // a handler already answered 404 with upstream's body
             }
             Set<String> allowed = allowedMethods(ctx.path());

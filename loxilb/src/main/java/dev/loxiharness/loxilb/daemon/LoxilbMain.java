@@ -6,6 +6,15 @@ import dev.loxiharness.loxilb.dataplane.NftDataplane;
 import dev.loxiharness.loxilb.lb.LoadBalancer;
 import dev.loxiharness.loxilb.store.RuleStore;
 import io.javalin.Javalin;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +115,22 @@ public final class LoxilbMain implements Callable<Integer> {
             System.err.println("loxilb: unknown log level '" + logLevel + "'; use one of " + String.join(",", LOG_LEVELS));
             return 2;
         }
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", switch (logLevel.toLowerCase(Locale.ROOT)) {
+            case "trace" -> "trace";
+            case "debug" -> "debug";
+            case "info", "notice" -> "info";
+            case "warning" -> "warn";
+            default -> "error";
+        });
+        KeyStore keyStore = null;
+        if (tls) {
+            try {
+                keyStore = PemKeyStore.load(tlsCertificate, tlsKey);
+            } catch (IOException | GeneralSecurityException e) {
+                System.err.println("loxilb: --tls: cannot load " + tlsCertificate + " / " + tlsKey + ": " + e.getMessage());
+                return 1;
+            }
+        }
         if (bgp) {
             System.err.println("loxilb: BGP mode (-b) is not available yet in this build; running without BGP");
         }
@@ -114,6 +139,22 @@ public final class LoxilbMain implements Callable<Integer> {
         LoadBalancer lb = new LoadBalancer(dataplane, new RuleStore(configPath));
         lb.restore();
         Javalin app = new RestApi(lb, ver, null).create();
+        if (keyStore != null) {
+            KeyStore ks = keyStore;
+            app.unsafeConfig().jetty.addConnector((server, httpConfig) -> {
+                SslContextFactory.Server ssl = new SslContextFactory.Server();
+                ssl.setKeyStore(ks);
+                ssl.setKeyStorePassword(new String(PemKeyStore.PASSWORD));
+                HttpConfiguration https = new HttpConfiguration(httpConfig);
+                // clients reach loxilb by IP address: a certificate name check on SNI would refuse them
+                https.addCustomizer(new SecureRequestCustomizer(false));
+                ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                        new HttpConnectionFactory(https));
+                c.setHost(host);
+                c.setPort(tlsPort);
+                return c;
+            });
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.stop();
@@ -125,11 +166,9 @@ public final class LoxilbMain implements Callable<Integer> {
             }
             stopped.countDown();
         }, "loxilb-shutdown"));
-        if (tls) {
-            System.err.println("loxilb: --tls is not available yet in this build; serving plain HTTP only");
-        }
         app.start(host, port);
-        System.out.println("loxilb: REST API on http://" + host + ":" + port + RestApi.BASE + ", nft table ip " + nftTable
+        System.out.println("loxilb: REST API on http://" + host + ":" + port + RestApi.BASE
+                + (tls ? " and https://" + host + ":" + tlsPort + RestApi.BASE : "") + ", nft table ip " + nftTable
                 + ", rules in " + configPath.resolve(RuleStore.FILE));
         stopped.await();
         return 0;

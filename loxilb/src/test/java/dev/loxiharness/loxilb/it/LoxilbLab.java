@@ -3,6 +3,7 @@ package dev.loxiharness.loxilb.it;
 import static org.awaitility.Awaitility.await;
 
 import dev.loxiharness.netns.ExecResult;
+import org.junit.jupiter.api.Assumptions;
 import dev.loxiharness.netns.Lab;
 import dev.loxiharness.netns.Netns;
 import java.io.IOException;
@@ -30,9 +31,11 @@ final class LoxilbLab implements AutoCloseable {
     final Netns be1 = lab.namespace("be1");
     final Netns be2 = lab.namespace("be2");
     final Path dir;
+    private final java.util.Map<String, Process> backends = new java.util.HashMap<>();
     private Process daemon;
 
     LoxilbLab() throws IOException {
+        Assumptions.assumeTrue(Lab.usable(), "needs root with ip, nft, nginx and curl (run bin/install-packages)");
         dir = Files.createTempDirectory("loxilb-it");
         try {
             lab.veth(client, "eth0", lb, "eth0");
@@ -53,13 +56,23 @@ final class LoxilbLab implements AutoCloseable {
         }
     }
 
+    /** Stops a backend's nginx (to see probes take it out). */
+    void stopBackend(String name) {
+        lab.stop(backends.remove(name), 5000);
+    }
+
+    void startBackend(String name) throws IOException {
+        nginx(name.equals("be1") ? be1 : be2, name);
+    }
+
     private void nginx(Netns ns, String name) throws IOException {
         Path root = Files.createDirectories(dir.resolve(name));
         Files.writeString(root.resolve("index.html"), name + "\n");
         Path conf = dir.resolve(name + ".conf");
         Files.writeString(conf, "pid " + dir.resolve(name + ".pid") + "; error_log " + dir.resolve(name + ".err")
-                + "; daemon off; user root; events {}\nhttp { access_log off; server { listen 8080; root " + root + "; } }\n");
-        lab.spawn(ns, dir.resolve(name + ".log"), List.of("nginx", "-c", conf.toString()));
+                + "; daemon off; user root; events {}\nhttp { access_log off; server { listen 8080; root " + root
+                + "; location = /ip { return 200 \"$remote_addr\\n\"; } } }\n");
+        backends.put(name, lab.spawn(ns, dir.resolve(name + ".log"), List.of("nginx", "-c", conf.toString())));
         await("nginx " + name).atMost(Duration.ofSeconds(10)).until(() -> ns.exec("curl", "-s", "-m", "1",
                 "http://127.0.0.1:8080/").stdout().startsWith(name));
     }
@@ -97,8 +110,12 @@ final class LoxilbLab implements AutoCloseable {
 
     /** What the client sees when it asks the VIP: the backend's name, or "" when nothing answered. */
     String fetchVip() {
+        return fetchVip(8888, "/");
+    }
+
+    String fetchVip(int port, String path) {
         ExecResult r = client.exec(Duration.ofSeconds(5), null, "curl", "-s", "-m", "1",
-                "http://" + VIP + ":8888/");
+                "http://" + VIP + ":" + port + path);
         return r.ok() ? r.stdout().strip() : "";
     }
 
