@@ -56,7 +56,7 @@ public final class RestApi {
 
     /** The BGP part of the API; {@code null} when the daemon runs without {@code -b}. */
     public interface BgpApi {
-        void register(RestApi api);
+        void register(RestApi api, Javalin app);
     }
 
     public RestApi(LoadBalancer lb, String version, BgpApi bgp) {
@@ -102,7 +102,7 @@ public final class RestApi {
                 orderedMap("buildInfo", "java-loxilb (nftables data plane)", "version", version)));
         route(app, HandlerType.GET, "/status/process", ctx -> ctx.json(Map.of("processAttr", List.of(processInfo()))));
         if (bgp != null) {
-            bgp.register(this);
+            bgp.register(this, app);
         } else {
             Handler disabled = ctx -> {
                 throw new RuleException(RuleError.BGP_DISABLED, "start loxilb with -b");
@@ -190,7 +190,7 @@ public final class RestApi {
                 () -> new RuleException(RuleError.MALFORMED_PROTO, "protocol " + proto));
         RuleKey key = new RuleKey(ip, protocol, (int) port, (int) (portMax == port ? 0 : portMax), (int) block,
                 host.equals("any") ? "" : host);
-        lb.delete(key);
+        lb.delete(key, "true".equalsIgnoreCase(ctx.queryParam("bgp")));
         success(ctx);
     }
 

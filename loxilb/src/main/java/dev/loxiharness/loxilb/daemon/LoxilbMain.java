@@ -1,6 +1,8 @@
 package dev.loxiharness.loxilb.daemon;
 
 import dev.loxiharness.loxilb.api.RestApi;
+import dev.loxiharness.loxilb.bgp.BgpRestApi;
+import dev.loxiharness.loxilb.bgp.BgpSpeaker;
 import dev.loxiharness.loxilb.dataplane.Nft;
 import dev.loxiharness.loxilb.dataplane.NftDataplane;
 import dev.loxiharness.loxilb.lb.LoadBalancer;
@@ -78,6 +80,11 @@ public final class LoxilbMain implements Callable<Integer> {
     Path tlsKey;
     @Option(names = "--nft-table", defaultValue = "loxilb", description = "nftables table this daemon owns in its network namespace (default: ${DEFAULT-VALUE})")
     String nftTable;
+    @Option(names = "--gobgp-config", description = "gobgpd config file for -b (default: the first of "
+            + "/opt/loxilb/gobgp_loxilb.yaml, /etc/gobgp/gobgp_loxilb.yaml, /etc/gobgp/gobgp.conf)")
+    Path gobgpConfig;
+    @Option(names = "--gobgp-api", defaultValue = "127.0.0.1:50051", description = "where gobgpd serves its gRPC API (default: ${DEFAULT-VALUE})")
+    String gobgpApi;
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
     boolean help;
 
@@ -101,6 +108,28 @@ public final class LoxilbMain implements Callable<Integer> {
             }
         }
         return new CommandLine(new LoxilbMain()).execute(kept.toArray(String[]::new));
+    }
+
+    private BgpSpeaker bgpSpeaker() {
+        Path config = BgpSpeaker.locateConfig(gobgpConfig);
+        if (config == null) {
+            System.out.println("loxilb: BGP mode: no gobgpd config found; gobgpd waits for POST "
+                    + RestApi.BASE + "/config/bgp/global");
+        } else if (!java.nio.file.Files.isRegularFile(config)) {
+            System.err.println("loxilb: BGP mode: " + config + " does not exist; gobgpd waits for POST "
+                    + RestApi.BASE + "/config/bgp/global");
+            config = null;
+        } else {
+            String problem = BgpSpeaker.checkConfig(config);
+            if (!problem.isEmpty()) {
+                System.err.println("loxilb: BGP mode: gobgpd refuses " + config + ": " + problem
+                        + "; gobgpd runs without it and waits for POST " + RestApi.BASE + "/config/bgp/global");
+                config = null;
+            } else {
+                System.out.println("loxilb: BGP mode: gobgpd with " + config + ", gRPC API on " + gobgpApi);
+            }
+        }
+        return new BgpSpeaker(config, gobgpApi);
     }
 
     @Override
@@ -131,14 +160,16 @@ public final class LoxilbMain implements Callable<Integer> {
                 return 1;
             }
         }
-        if (bgp) {
-            System.err.println("loxilb: BGP mode (-b) is not available yet in this build; running without BGP");
-        }
         System.out.println("loxilb start");
+        BgpSpeaker speaker = bgp ? bgpSpeaker() : null;
         NftDataplane dataplane = new NftDataplane(new Nft(), nftTable);
         LoadBalancer lb = new LoadBalancer(dataplane, new RuleStore(configPath));
+        if (speaker != null) {
+            lb.setRuleEvents(speaker);
+            speaker.start();
+        }
         lb.restore();
-        Javalin app = new RestApi(lb, ver, null).create();
+        Javalin app = new RestApi(lb, ver, speaker == null ? null : new BgpRestApi(speaker)).create();
         if (keyStore != null) {
             KeyStore ks = keyStore;
             app.unsafeConfig().jetty.addConnector((server, httpConfig) -> {
@@ -159,6 +190,9 @@ public final class LoxilbMain implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.stop();
             lb.close();
+            if (speaker != null) {
+                speaker.close();
+            }
             try {
                 dataplane.close();
             } catch (RuntimeException e) {

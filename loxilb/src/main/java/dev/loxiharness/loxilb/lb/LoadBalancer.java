@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,7 @@ public final class LoadBalancer implements AutoCloseable {
     private final RuleTable table = new RuleTable();
     private final Dataplane dataplane;
     private final RuleStore store;
-    private final List<Consumer<List<Change>>> listeners = new ArrayList<>();
+    private volatile RuleEvents events = RuleEvents.NONE;
     private final Map<String, ProbeTarget> hostProbes = new LinkedHashMap<>();
     private final EndpointProber prober;
     private final ChangeApplier applier;
@@ -49,9 +48,9 @@ public final class LoadBalancer implements AutoCloseable {
         this.applier = new ChangeApplier(table, dataplane, this::committed);
     }
 
-    /** Called after every applied batch, e.g. to advertise VIPs over BGP. */
-    public synchronized void addListener(Consumer<List<Change>> listener) {
-        listeners.add(listener);
+    /** Who hears of created and deleted rules, e.g. the BGP speaker that advertises VIPs. */
+    public void setRuleEvents(RuleEvents events) {
+        this.events = events;
     }
 
     /** Loads the stored rules into the table and programs the data plane from scratch. */
@@ -68,21 +67,29 @@ public final class LoadBalancer implements AutoCloseable {
         dataplane.reset(table.plans());
         List<Change> created = table.plans().stream().map(p -> new Change(null, p)).toList();
         committed(created);
+        table.rules().forEach(events::created);
         if (n > 0) {
             LOG.info("restored {} rules from {}", n, store.file());
         }
     }
 
     public void add(LbRule rule) {
-        await(applier.submit(List.of(table.upsert(rule))));
+        Change c = table.upsert(rule);
+        await(applier.submit(List.of(c)));
+        if (c.before() == null) {
+            events.created(c.after().rule());
+        }
     }
 
-    public LbRule delete(RuleKey key) {
+    /** Deletes one rule; {@code withdrawRoute} is upstream's {@code ?bgp=} of the DELETE. */
+    public LbRule delete(RuleKey key, boolean withdrawRoute) {
         Change c = table.delete(key);
         await(applier.submit(List.of(c)));
+        events.deleted(c.before().rule(), withdrawRoute);
         return c.before().rule();
     }
 
+    /** Deletes the rules of that name; their VIP routes go by the rules' own BGP flag. */
     public List<LbRule> deleteByName(String name) {
         return deleteAll(table.deleteByName(name));
     }
@@ -95,7 +102,9 @@ public final class LoadBalancer implements AutoCloseable {
         if (!changes.isEmpty()) {
             await(applier.submit(changes));
         }
-        return changes.stream().map(c -> c.before().rule()).toList();
+        List<LbRule> gone = changes.stream().map(c -> c.before().rule()).toList();
+        gone.forEach(r -> events.deleted(r, r.bgp()));
+        return gone;
     }
 
     public List<RuleTable.RuleView> rules() {
@@ -137,11 +146,6 @@ public final class LoadBalancer implements AutoCloseable {
         }
         store.save(table.rules().stream().map(RuleMapper::toStored).toList());
         syncProbes();
-        List<Consumer<List<Change>>> ls;
-        synchronized (this) {
-            ls = List.copyOf(listeners);
-        }
-        ls.forEach(l -> l.accept(changes));
     }
 
     private synchronized void syncProbes() {

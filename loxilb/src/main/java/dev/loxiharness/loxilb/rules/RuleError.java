@@ -28,6 +28,9 @@ public enum RuleError {
     HOST_PROBE_TYPE("host-args unknown probe type"),
     HOST_PROBE_PORT("host-args unknown probe port"),
     BGP_DISABLED("loxilb BGP mode is disabled"),
+    NO_NEIGHBOUR("no neigh found"),
+    NEIGHBOUR_EXISTS("bgp-neigh exists error"),
+    BGP_ARGS("malformed-bgp-args error"),
     /** Not upstream's: a mode or selection that upstream has but nftables cannot do. */
     UNSUPPORTED("malformed-service unsupported error"),
     /** Not upstream's: the data plane refused the change (nothing was applied). */
@@ -41,6 +44,6 @@ public enum RuleError {
 
     /** Our own errors carry their detail in the answer; upstream's are answered verbatim. */
     public boolean detailed() {
-        return this == UNSUPPORTED || this == DATAPLANE;
+        return this == UNSUPPORTED || this == DATAPLANE || this == BGP_ARGS;
     }
 }

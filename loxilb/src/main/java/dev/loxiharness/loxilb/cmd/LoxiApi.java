@@ -1,0 +1,232 @@
+package dev.loxiharness.loxilb.cmd;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loxiharness.loxilb.api.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.net.ssl.SSLException;
+
+/**
+ * The loxilb REST client of loxicmd: {@code <base>/netlox/v1/<resource>} with upstream's headers
+ * ({@code Content-Type: application/json}, {@code Authorization: <token>}), path segments joined and
+ * escaped as Go's {@code path.Join} + {@code url.URL} do, and queries encoded as
+ * {@code url.Values.Encode} (keys sorted).
+ */
+final class LoxiApi {
+    private final String base;
+    private final int timeoutSeconds;
+    private final String token;
+    private HttpClient client;
+
+    /** An answer of the API. */
+    record Reply(int status, String body) {
+        /**
+         * The {@code result} string of a loxilb answer; for an error body without one, its
+         * {@code message}; failing both, the HTTP status.
+         */
+        String result() {
+            JsonNode node = tryParse(body);
+            for (String key : List.of("result", "message")) {
+                JsonNode v = field(node, key);
+                if (v != null && v.isTextual() && !v.asText().isEmpty()) {
+                    return v.asText();
+                }
+            }
+            return "HTTP " + status;
+        }
+    }
+
+    /** The API could not be reached or did not answer in time. */
+    static final class Unreachable extends Exception {
+        Unreachable(String reason, Throwable cause) {
+            super(reason, cause);
+        }
+    }
+
+    LoxiApi(String base, int timeoutSeconds, String token) {
+        this.base = base;
+        this.timeoutSeconds = timeoutSeconds;
+        this.token = token;
+    }
+
+    String base() {
+        return base;
+    }
+
+    Reply get(String path) throws Unreachable {
+        return send("GET", path, null);
+    }
+
+    Reply post(String path, String jsonBody) throws Unreachable {
+        return send("POST", path, jsonBody);
+    }
+
+    Reply delete(String path) throws Unreachable {
+        return send("DELETE", path, null);
+    }
+
+    /** {@code segments} joined by {@code /} (empty ones dropped, as path.Join does), then the query. */
+    static String path(List<String> segments, Map<String, String> query) {
+        StringBuilder sb = new StringBuilder();
+        for (String s : segments) {
+            if (!s.isEmpty()) {
+                if (sb.length() > 0) {
+                    sb.append('/');
+                }
+                sb.append(escapePath(s));
+            }
+        }
+        if (query != null && !query.isEmpty()) {
+            char sep = '?';
+            for (Map.Entry<String, String> e : new TreeMap<>(query).entrySet()) {
+                sb.append(sep).append(escapeQuery(e.getKey())).append('=').append(escapeQuery(e.getValue()));
+                sep = '&';
+            }
+        }
+        return sb.toString();
+    }
+
+    private Reply send(String method, String path, String body) throws Unreachable {
+        URI uri;
+        try {
+            uri = URI.create(base + "/netlox/v1/" + path);
+        } catch (IllegalArgumentException e) {
+            throw new Unreachable("invalid address", e);
+        }
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (!token.isEmpty()) {
+            req.header("Authorization", token);
+        }
+        if (timeoutSeconds > 0) {
+            req.timeout(Duration.ofSeconds(timeoutSeconds));
+        }
+        try {
+            HttpResponse<String> resp = client().send(req.build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Reply(resp.statusCode(), resp.body());
+        } catch (HttpConnectTimeoutException e) {
+            throw new Unreachable("connection timed out after " + timeoutSeconds + "s", e);
+        } catch (HttpTimeoutException e) {
+            throw new Unreachable("no answer within " + timeoutSeconds + "s", e);
+        } catch (ConnectException e) {
+            Throwable root = rootCause(e);
+            boolean unresolved = root instanceof UnresolvedAddressException || root instanceof UnknownHostException;
+            throw new Unreachable(unresolved ? "unknown host" : "connection refused", e);
+        } catch (SSLException e) {
+            throw new Unreachable("TLS error: " + e.getMessage(), e);
+        } catch (IOException e) {
+            String msg = e.getMessage();
+            throw new Unreachable(msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted", e);
+        } catch (IllegalArgumentException e) {
+            throw new Unreachable(e.getMessage(), e);
+        }
+    }
+
+    private HttpClient client() {
+        if (client == null) {
+            // HTTP/1.1 as Go's client uses for plain http; the JDK default would try an h2c upgrade.
+            HttpClient.Builder b = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .followRedirects(HttpClient.Redirect.NORMAL);
+            if (timeoutSeconds > 0) {
+                b.connectTimeout(Duration.ofSeconds(timeoutSeconds));
+            }
+            client = b.build();
+        }
+        return client;
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Go's url.URL path escaping: unreserved characters and {@code $&+,/:;=@} stay literal. */
+    private static String escapePath(String s) {
+        return escape(s, "-_.~$&+,/:;=@", false);
+    }
+
+    /** Go's url.QueryEscape. */
+    private static String escapeQuery(String s) {
+        return escape(s, "-_.~", true);
+    }
+
+    private static String escape(String s, String literal, boolean spaceAsPlus) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || literal.indexOf(c) >= 0) {
+                sb.append((char) c);
+            } else if (c == ' ' && spaceAsPlus) {
+                sb.append('+');
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return sb.toString();
+    }
+
+    static JsonNode tryParse(String body) {
+        try {
+            return Json.MAPPER.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** A member of a JSON object, matched as Go's encoding/json does: exact name first, else ignoring case. */
+    static JsonNode field(JsonNode obj, String name) {
+        if (obj == null || !obj.isObject()) {
+            return null;
+        }
+        JsonNode v = obj.get(name);
+        if (v != null) {
+            return v;
+        }
+        for (Map.Entry<String, JsonNode> e : obj.properties()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    static String text(JsonNode obj, String name) {
+        JsonNode v = field(obj, name);
+        return v == null || v.isNull() ? "" : v.asText();
+    }
+
+    static long number(JsonNode obj, String name) {
+        JsonNode v = field(obj, name);
+        return v == null ? 0 : v.asLong();
+    }
+
+    static boolean bool(JsonNode obj, String name) {
+        JsonNode v = field(obj, name);
+        return v != null && v.asBoolean();
+    }
+}
