@@ -128,7 +128,8 @@ public final class GobgpdProcess implements AutoCloseable {
         if (p != null) {
             p.destroy();
             try {
-                if (!p.waitFor(2, TimeUnit.SECONDS)) {
+                // gobgpd spends about a second saying goodbye to each peer; a closed TCP session tells them as much
+                if (!p.waitFor(300, TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly();
                     p.waitFor(2, TimeUnit.SECONDS);
                 }

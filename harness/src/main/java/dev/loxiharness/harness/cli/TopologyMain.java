@@ -1,0 +1,201 @@
+package dev.loxiharness.harness.cli;
+
+import dev.loxiharness.harness.backend.NetnsTopology;
+import dev.loxiharness.harness.backend.Progress;
+import dev.loxiharness.harness.check.CheckResult;
+import dev.loxiharness.harness.check.Checks;
+import dev.loxiharness.harness.model.Topology;
+import dev.loxiharness.harness.model.TopologyException;
+import dev.loxiharness.harness.model.TopologyLoader;
+import dev.loxiharness.harness.state.StateDir;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./topology}: bring topologies up and down, check them, and work inside their nodes. */
+@Command(name = "topology", mixinStandardHelpOptions = true, version = "loxiharness 0.1.0",
+        description = "Declarative loxilb + Calico BGP topologies in network namespaces (netns backend).",
+        subcommands = {TopologyMain.Up.class, TopologyMain.Down.class, TopologyMain.Status.class,
+                TopologyMain.ListCmd.class, TopologyMain.Exec.class, TopologyMain.Capture.class,
+                CommandLine.HelpCommand.class})
+public final class TopologyMain {
+    static final Path HOME = Path.of(System.getProperty("loxiharness.home", ".")).toAbsolutePath().normalize();
+    static final Duration CHECK_BUDGET = Duration.ofSeconds(30);
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new TopologyMain());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof TopologyException te) {
+                cmd.getErr().println("topology file rejected, nothing was created:");
+                te.problems().forEach(p -> cmd.getErr().println("  " + p));
+                return 2;
+            }
+            cmd.getErr().println("topology: " + e.getMessage());
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    static Path defaultFile() {
+        return HOME.resolve("topologies/seed.yaml");
+    }
+
+    /** The running topology a command is about: the one named, or the only one that is up. */
+    static String resolve(String name) {
+        if (name != null) {
+            return name;
+        }
+        List<String> up = StateDir.all();
+        if (up.size() == 1) {
+            return up.get(0);
+        }
+        throw new IllegalArgumentException(up.isEmpty() ? "no topology is up (./topology up [FILE])"
+                : "several topologies are up (" + String.join(", ", up) + "): name one with -t NAME");
+    }
+
+    static int printChecks(List<CheckResult> results) {
+        results.forEach(r -> System.out.println(r.line()));
+        long failed = results.stream().filter(r -> !r.passed()).count();
+        System.out.println(results.isEmpty() ? "no checks in this topology"
+                : (results.size() - failed) + " passed, " + failed + " failed");
+        return failed == 0 ? 0 : 3;
+    }
+
+    @Command(name = "up", description = "Bring a topology up (default: topologies/seed.yaml), run its checks, leave it running. "
+            + "Exit code 0 when every check passed.")
+    static final class Up implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", description = "topology file")
+        Path file;
+
+        @Override
+        public Integer call() {
+            Path f = file != null ? file : defaultFile();
+            Topology t = TopologyLoader.load(f);
+            System.out.println("topology " + t.name() + " (" + f + ") on the netns backend: " + t.description());
+            Progress progress = new Progress(System.out);
+            NetnsTopology topo = NetnsTopology.up(t, HOME, progress);
+            progress.step("up; running " + t.checks().size() + " checks (budget " + CHECK_BUDGET.toSeconds() + " s)");
+            List<CheckResult> results = new Checks(topo, null).await(CHECK_BUDGET);
+            progress.step("checks done");
+            int rc = printChecks(results);
+            System.out.println("state: " + topo.state().dir() + "   nodes: ./topology exec NODE -- CMD   remove: ./topology down "
+                    + t.name());
+            return rc;
+        }
+    }
+
+    @Command(name = "down", description = "Remove a topology: its processes, namespaces and state. --all sweeps every leftover.")
+    static final class Down implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", description = "topology name (default: the only one up)")
+        String name;
+        @Option(names = "--all", description = "remove every topology and any namespace named lxh-*")
+        boolean all;
+
+        @Override
+        public Integer call() {
+            long t0 = System.nanoTime();
+            if (all) {
+                List<String> removed = NetnsTopology.sweep();
+                System.out.println(removed.isEmpty() ? "nothing to remove" : "removed: " + String.join(", ", removed));
+            } else {
+                String n = resolve(name);
+                NetnsTopology.down(StateDir.open(n));
+                System.out.printf("removed %s in %.2f s%n", n, (System.nanoTime() - t0) / 1e9);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "status", description = "Run the checks of a running topology once: PASS/FAIL with what was seen.")
+    static final class Status implements Callable<Integer> {
+        @Option(names = {"-t", "--topology"}, description = "topology name")
+        String name;
+
+        @Override
+        public Integer call() {
+            NetnsTopology topo = NetnsTopology.attach(resolve(name));
+            return printChecks(new Checks(topo, null).runOnce());
+        }
+    }
+
+    @Command(name = "list", description = "The topologies that are up, and topology files in topologies/.")
+    static final class ListCmd implements Callable<Integer> {
+        @Override
+        public Integer call() throws IOException {
+            List<String> up = StateDir.all();
+            System.out.println("up: " + (up.isEmpty() ? "none" : String.join(", ", up)));
+            List<String> files = new ArrayList<>();
+            try (var s = Files.list(HOME.resolve("topologies"))) {
+                s.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(p -> {
+                    try {
+                        Topology t = TopologyLoader.load(p);
+                        files.add(String.format("  %-22s %-10s %s", p.getFileName(), t.name(), t.description()));
+                    } catch (TopologyException e) {
+                        // manifests and other YAML files live there too
+                    }
+                });
+            }
+            System.out.println("topology files:");
+            files.forEach(System.out::println);
+            return 0;
+        }
+    }
+
+    @Command(name = "exec", description = "Run a command inside a node, e.g. ./topology exec lb -- gobgp neigh")
+    static final class Exec implements Callable<Integer> {
+        @Option(names = {"-t", "--topology"}, description = "topology name")
+        String name;
+        @Parameters(index = "0", description = "node")
+        String node;
+        @Parameters(index = "1..*", arity = "1..*", description = "command")
+        List<String> command;
+
+        @Override
+        public Integer call() throws Exception {
+            NetnsTopology topo = NetnsTopology.attach(resolve(name));
+            List<String> argv = topo.node(node).wrap(command);
+            Process p = new ProcessBuilder(argv).inheritIO().start();
+            return p.waitFor();
+        }
+    }
+
+    @Command(name = "capture", description = "Capture packets on a node's interface into a pcap file (Ctrl-C to stop).")
+    static final class Capture implements Callable<Integer> {
+        @Option(names = {"-t", "--topology"}, description = "topology name")
+        String name;
+        @Option(names = {"-w", "--write"}, description = "pcap file (default: NODE-IFACE.pcap)")
+        Path out;
+        @Option(names = {"-c", "--count"}, description = "stop after this many packets")
+        Integer count;
+        @Parameters(index = "0", description = "node")
+        String node;
+        @Parameters(index = "1", description = "interface")
+        String iface;
+
+        @Override
+        public Integer call() throws Exception {
+            NetnsTopology topo = NetnsTopology.attach(resolve(name));
+            Path file = out != null ? out : Path.of(node + "-" + iface + ".pcap");
+            List<String> cmd = new ArrayList<>(List.of("tcpdump", "-i", iface, "-U", "-w", file.toAbsolutePath().toString()));
+            if (count != null) {
+                cmd.addAll(List.of("-c", String.valueOf(count)));
+            }
+            System.out.println("capturing " + node + ":" + iface + " into " + file + " (Ctrl-C to stop)");
+            Process p = new ProcessBuilder(topo.node(node).wrap(cmd)).inheritIO().start();
+            return p.waitFor();
+        }
+    }
+
+}

@@ -1,0 +1,186 @@
+package dev.loxiharness.harness.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A topology file: L2 networks, nodes with roles, the Kubernetes part, the load balancer's
+ * controller and the checks that say whether the setup works. The single source of truth for a
+ * run; {@link TopologyLoader} reads and validates it.
+ */
+public record Topology(
+        @JsonProperty(value = "name", required = true) String name,
+        @JsonProperty("description") String description,
+        @JsonProperty(value = "networks", required = true) Map<String, Network> networks,
+        @JsonProperty(value = "nodes", required = true) Map<String, Node> nodes,
+        @JsonProperty("kubernetes") Kubernetes kubernetes,
+        @JsonProperty("loadBalancer") LoadBalancer loadBalancer,
+        @JsonProperty("checks") List<Check> checks,
+        /** Where the file was read from; manifests are found relative to it. */
+        Path source) {
+
+    public Topology {
+        networks = networks == null ? Map.of() : new LinkedHashMap<>(networks);
+        nodes = nodes == null ? Map.of() : new LinkedHashMap<>(nodes);
+        checks = checks == null ? List.of() : List.copyOf(checks);
+        description = description == null ? "" : description;
+    }
+
+    public Topology withSource(Path file) {
+        return new Topology(name, description, networks, nodes, kubernetes, loadBalancer, checks, file);
+    }
+
+    /** An L2 segment: a bridge that the nodes' interfaces on it plug into. */
+    public record Network(@JsonProperty(value = "subnet", required = true) String subnet) {
+    }
+
+    public record Node(
+            @JsonProperty(value = "roles", required = true) List<String> roles,
+            @JsonProperty("interfaces") List<Interface> interfaces,
+            @JsonProperty("loopback") List<String> loopback,
+            @JsonProperty("routes") List<Route> routes,
+            @JsonProperty("bgp") Bgp bgp,
+            @JsonProperty("calico") Calico calico,
+            @JsonProperty("loxilb") Loxilb loxilb) {
+
+        public Node {
+            interfaces = interfaces == null ? List.of() : List.copyOf(interfaces);
+            loopback = loopback == null ? List.of() : List.copyOf(loopback);
+            routes = routes == null ? List.of() : List.copyOf(routes);
+        }
+
+        public boolean has(String role) {
+            return roles.contains(role);
+        }
+
+        /** The node's first address (without prefix length), e.g. its BGP router id. */
+        public String primaryAddress() {
+            return interfaces.isEmpty() ? null : interfaces.get(0).ip();
+        }
+    }
+
+    public record Interface(
+            @JsonProperty(value = "network", required = true) String network,
+            @JsonProperty(value = "address", required = true) String address,
+            @JsonProperty("name") String name) {
+
+        /** The address without its prefix length. */
+        public String ip() {
+            return address.substring(0, address.indexOf('/'));
+        }
+    }
+
+    public record Route(@JsonProperty(value = "to", required = true) String to,
+                        @JsonProperty(value = "via", required = true) String via) {
+    }
+
+    /** BGP of a router node: its AS, its neighbours and the networks it advertises. */
+    public record Bgp(
+            @JsonProperty(value = "as", required = true) long as,
+            @JsonProperty("routerId") String routerId,
+            @JsonProperty("neighbors") List<Neighbor> neighbors,
+            @JsonProperty("export") List<String> export) {
+
+        public Bgp {
+            neighbors = neighbors == null ? List.of() : List.copyOf(neighbors);
+            export = export == null ? List.of() : List.copyOf(export);
+        }
+    }
+
+    public record Neighbor(@JsonProperty(value = "address", required = true) String address,
+                           @JsonProperty(value = "as", required = true) long as) {
+    }
+
+    /** A Calico node's IPAM blocks (the pod CIDR's blocks this node owns). */
+    public record Calico(@JsonProperty("blocks") List<String> blocks) {
+        public Calico {
+            blocks = blocks == null ? List.of() : List.copyOf(blocks);
+        }
+    }
+
+    /** The Java loxilb on this node: its command-line arguments and gobgpd's config for -b. */
+    public record Loxilb(@JsonProperty("args") List<String> args,
+                         @JsonProperty("gobgpConfig") String gobgpConfig) {
+        public Loxilb {
+            args = args == null ? List.of() : List.copyOf(args);
+        }
+    }
+
+    public record Kubernetes(
+            @JsonProperty("serviceCIDR") String serviceCidr,
+            @JsonProperty("podCIDR") String podCidr,
+            @JsonProperty("blockSize") Integer blockSize,
+            @JsonProperty("calico") CalicoCluster calico,
+            @JsonProperty("manifests") List<String> manifests) {
+
+        public Kubernetes {
+            serviceCidr = serviceCidr == null ? "10.233.0.0/18" : serviceCidr;
+            podCidr = podCidr == null ? "10.233.64.0/18" : podCidr;
+            blockSize = blockSize == null ? 26 : blockSize;
+            manifests = manifests == null ? List.of() : List.copyOf(manifests);
+        }
+    }
+
+    public record CalicoCluster(@JsonProperty("asNumber") Long asNumber,
+                                @JsonProperty("nodeToNodeMesh") Boolean nodeToNodeMesh) {
+        public CalicoCluster {
+            asNumber = asNumber == null ? 64512L : asNumber;
+            nodeToNodeMesh = nodeToNodeMesh == null || nodeToNodeMesh;
+        }
+    }
+
+    public record LoadBalancer(@JsonProperty("controller") Controller controller) {
+    }
+
+    /** The load-balancer controller: loxi-ccm ({@code ccm}) or kube-loxilb role, on a node. */
+    public record Controller(
+            @JsonProperty("mode") String mode,
+            @JsonProperty("node") String node,
+            @JsonProperty("apiServerURL") List<String> apiServerUrl,
+            @JsonProperty("externalCIDR") String externalCidr,
+            @JsonProperty("setBGP") Boolean setBgp,
+            @JsonProperty("setLBMode") Integer setLbMode) {
+
+        public Controller {
+            mode = mode == null ? "ccm" : mode;
+            apiServerUrl = apiServerUrl == null ? List.of() : List.copyOf(apiServerUrl);
+            setBgp = setBgp != null && setBgp;
+            setLbMode = setLbMode == null ? 0 : setLbMode;
+        }
+    }
+
+    /**
+     * One expectation of the setup, checked by {@code status} and at the end of {@code up}. Which
+     * fields matter depends on {@code type}; the schema says which.
+     */
+    public record Check(
+            @JsonProperty(value = "name", required = true) String name,
+            @JsonProperty(value = "type", required = true) String type,
+            @JsonProperty("node") String node,
+            @JsonProperty("from") String from,
+            @JsonProperty("peer") String peer,
+            @JsonProperty("prefix") String prefix,
+            @JsonProperty("prefixes") List<String> prefixes,
+            @JsonProperty("nextHop") String nextHop,
+            @JsonProperty("via") String via,
+            @JsonProperty("asPath") String asPath,
+            @JsonProperty("url") String url,
+            @JsonProperty("status") Integer status,
+            @JsonProperty("body") String body,
+            @JsonProperty("attempts") Integer attempts,
+            @JsonProperty("service") String service,
+            @JsonProperty("externalIP") String externalIp,
+            @JsonProperty("ports") String ports,
+            @JsonProperty("row") String row,
+            @JsonProperty("command") List<String> command,
+            @JsonProperty("contains") String contains) {
+
+        public Check {
+            prefixes = prefixes == null ? List.of() : List.copyOf(prefixes);
+            command = command == null ? List.of() : List.copyOf(command);
+        }
+    }
+}

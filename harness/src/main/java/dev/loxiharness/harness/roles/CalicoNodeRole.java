@@ -1,0 +1,79 @@
+package dev.loxiharness.harness.roles;
+
+import dev.loxiharness.harness.backend.NodeContext;
+import dev.loxiharness.harness.backend.NodeRole;
+import dev.loxiharness.harness.model.Cidr;
+import dev.loxiharness.harness.model.Topology;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Calico's BGP behaviour on a node, rendered as BIRD the way calico-node's confd does: the node's
+ * IPAM blocks as blackhole routes, a full iBGP mesh between nodes, global BGPPeers, only pool
+ * routes exported, next hop self towards peers. Re-rendered when BGPPeers change.
+ */
+public final class CalicoNodeRole implements NodeRole {
+    /** A global BGPPeer ({@code projectcalico.org/v3}): every node peers with it. */
+    public record Peer(String name, String address, long as) {
+    }
+
+    @Override
+    public String name() {
+        return "calico-node";
+    }
+
+    @Override
+    public boolean forwards() {
+        return true;
+    }
+
+    @Override
+    public void start(NodeContext ctx) {
+        Bird.start(ctx, config(ctx, List.of()));
+    }
+
+    /** BIRD's config for this node with these global peers. */
+    public static String config(NodeContext ctx, List<Peer> peers) {
+        Topology t = ctx.topology();
+        Topology.Kubernetes k = t.kubernetes();
+        long as = k.calico() == null ? 64512 : k.calico().asNumber();
+        boolean mesh = k.calico() == null || k.calico().nodeToNodeMesh();
+        String self = ctx.node().primaryAddress();
+        Cidr pool = Cidr.parse(k.podCidr());
+        StringBuilder s = new StringBuilder();
+        s.append("router id ").append(self).append(";\n");
+        s.append("protocol device {}\n");
+        s.append("protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; merge paths on; }\n");
+        List<String> blocks = ctx.node().calico() == null ? List.of() : ctx.node().calico().blocks();
+        if (!blocks.isEmpty()) {
+            s.append("protocol static { ipv4;");
+            blocks.forEach(b -> s.append(" route ").append(b).append(" blackhole;"));
+            s.append(" }\n");
+        }
+        s.append("filter calico_pools { if net ~ [ ").append(pool).append("{").append(k.blockSize()).append(",")
+                .append(k.blockSize()).append("} ] then accept; reject; }\n");
+        s.append("template bgp calico { local ").append(self).append(" as ").append(as).append("; ")
+                .append(Bird.FAST_TIMERS).append(" }\n");
+        if (mesh) {
+            for (Map.Entry<String, Topology.Node> e : t.nodes().entrySet()) {
+                String peer = e.getValue().primaryAddress();
+                if (e.getValue().has("calico-node") && !peer.equals(self)) {
+                    s.append("protocol bgp ").append(Bird.protocolName("Mesh", peer)).append(" from calico { neighbor ")
+                            .append(peer).append(" as ").append(as)
+                            .append("; direct; ipv4 { import all; export filter calico_pools; next hop self; gateway direct; }; }\n");
+                }
+            }
+        }
+        for (Peer p : peers) {
+            s.append("protocol bgp ").append(Bird.protocolName("Global", p.address())).append(" from calico { neighbor ")
+                    .append(p.address()).append(" as ").append(p.as()).append(";")
+                    .append(p.as() == as ? " direct;" : "")
+                    .append(" ipv4 { import all; export filter calico_pools; next hop self; }; }\n");
+        }
+        return s.toString();
+    }
+
+    public static void reconfigure(NodeContext ctx, List<Peer> peers) {
+        Bird.reconfigure(ctx, config(ctx, peers));
+    }
+}

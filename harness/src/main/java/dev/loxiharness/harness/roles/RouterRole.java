@@ -1,0 +1,57 @@
+package dev.loxiharness.harness.roles;
+
+import dev.loxiharness.harness.backend.NodeContext;
+import dev.loxiharness.harness.backend.NodeRole;
+import dev.loxiharness.harness.model.Topology;
+
+/**
+ * An external router: forwarding, and with {@code bgp:} BIRD advertising its connected networks and
+ * installing what it learns; without it, static routes only (the seed's section 3).
+ */
+public final class RouterRole implements NodeRole {
+    @Override
+    public String name() {
+        return "router";
+    }
+
+    @Override
+    public boolean forwards() {
+        return true;
+    }
+
+    @Override
+    public void start(NodeContext ctx) {
+        if (ctx.node().bgp() != null) {
+            Bird.start(ctx, config(ctx.node()));
+        }
+    }
+
+    static String config(Topology.Node node) {
+        Topology.Bgp bgp = node.bgp();
+        String id = bgp.routerId() != null ? bgp.routerId() : node.primaryAddress();
+        StringBuilder s = new StringBuilder();
+        s.append("router id ").append(id).append(";\n");
+        s.append("protocol device {}\n");
+        StringBuilder exported = new StringBuilder();
+        for (Topology.Interface itf : node.interfaces()) {
+            if (bgp.export().contains(itf.network())) {
+                exported.append(exported.length() == 0 ? "" : ", ").append('"').append(ifName(node, itf)).append('"');
+            }
+        }
+        if (exported.length() > 0) {
+            s.append("protocol direct { ipv4; interface ").append(exported).append("; }\n");
+        }
+        s.append("protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; merge paths on; }\n");
+        for (Topology.Neighbor n : bgp.neighbors()) {
+            s.append("protocol bgp ").append(Bird.protocolName("Peer", n.address())).append(" { local as ").append(bgp.as())
+                    .append("; neighbor ").append(n.address()).append(" as ").append(n.as()).append("; ")
+                    .append(Bird.FAST_TIMERS)
+                    .append(" ipv4 { import all; export where source = RTS_DEVICE || source = RTS_BGP; }; }\n");
+        }
+        return s.toString();
+    }
+
+    static String ifName(Topology.Node node, Topology.Interface itf) {
+        return itf.name() != null ? itf.name() : "eth" + node.interfaces().indexOf(itf);
+    }
+}

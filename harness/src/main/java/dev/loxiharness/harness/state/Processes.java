@@ -1,0 +1,83 @@
+package dev.loxiharness.harness.state;
+
+import dev.loxiharness.netns.Netns;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Long-running processes of a topology: started in their node's namespace in a session of their
+ * own (they outlive the CLI that started them, and Ctrl-C in its terminal does not reach them),
+ * recorded before anything else happens, and ended by pid, never by name.
+ */
+public final class Processes {
+    private Processes() {
+    }
+
+    /** The kernel's start time of {@code pid} (field 22 of /proc/PID/stat), empty if there is no such process. */
+    public static Optional<String> startTime(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Optional.of(f[19]);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static StateDir.ProcessRecord start(StateDir state, Netns ns, String what, List<String> cmd, Path log) {
+        List<String> argv = new ArrayList<>(List.of("setsid"));
+        argv.addAll(ns.wrap(cmd));
+        try {
+            Process p = new ProcessBuilder(argv)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            StateDir.ProcessRecord r = new StateDir.ProcessRecord(p.pid(), startTime(p.pid()).orElse("?"), what, ns.name());
+            state.recordProcess(r);
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static boolean alive(StateDir.ProcessRecord r) {
+        return startTime(r.pid()).map(t -> t.equals(r.startTime())).orElse(false);
+    }
+
+    /** SIGTERM, then SIGKILL after {@code graceMillis}; only if the pid is still the process we started. */
+    public static void stop(StateDir.ProcessRecord r, long graceMillis) {
+        if (!alive(r)) {
+            return;
+        }
+        Optional<ProcessHandle> h = ProcessHandle.of(r.pid());
+        if (h.isEmpty()) {
+            return;
+        }
+        h.get().destroy();
+        long deadline = System.currentTimeMillis() + graceMillis;
+        while (alive(r) && System.currentTimeMillis() < deadline) {
+            sleep(10);
+        }
+        if (alive(r)) {
+            h.get().destroyForcibly();
+            long hard = System.currentTimeMillis() + 2000;
+            while (alive(r) && System.currentTimeMillis() < hard) {
+                sleep(10);
+            }
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.loxiharness.harness.state;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A running topology's folder ({@code /run/loxiharness/<name>}): every namespace and process it
+ * made is recorded here BEFORE it is made, so {@code down} removes exactly those, and
+ * {@code down --all} finds the leftovers of a run that crashed or was killed.
+ */
+public final class StateDir {
+    public static final Path ROOT = Path.of(System.getProperty("loxiharness.state",
+            System.getenv().getOrDefault("LOXIHARNESS_STATE", "/run/loxiharness")));
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+    private final Ledger ledger;
+
+    /** What is recorded; the file is rewritten whole, atomically, after each change. */
+    public static final class Ledger {
+        @JsonProperty public String name;
+        @JsonProperty public String prefix;
+        @JsonProperty public String topologyFile;
+        @JsonProperty public List<String> namespaces = new ArrayList<>();
+        @JsonProperty public List<ProcessRecord> processes = new ArrayList<>();
+        @JsonProperty public String kubeconfig;
+        @JsonProperty public String apiServer;
+    }
+
+    /** A process by pid and the kernel's start time of that pid, so a reused pid is never killed. */
+    public record ProcessRecord(@JsonProperty("pid") long pid, @JsonProperty("startTime") String startTime,
+                                @JsonProperty("what") String what, @JsonProperty("namespace") String namespace) {
+    }
+
+    private StateDir(Path dir, Ledger ledger) {
+        this.dir = dir;
+        this.ledger = ledger;
+    }
+
+    public static Path of(String name) {
+        return ROOT.resolve(name);
+    }
+
+    /** A new state folder for {@code name}; refuses if one is there (the topology is up, or left over). */
+    public static StateDir create(String name, String prefix, Path topologyFile) {
+        Path dir = of(name);
+        if (Files.exists(dir.resolve("state.json"))) {
+            throw new IllegalStateException("topology " + name + " is already up (state in " + dir
+                    + "); run ./topology down " + name + " first");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        Ledger l = new Ledger();
+        l.name = name;
+        l.prefix = prefix;
+        l.topologyFile = topologyFile == null ? null : topologyFile.toString();
+        StateDir s = new StateDir(dir, l);
+        s.save();
+        return s;
+    }
+
+    public static StateDir open(String name) {
+        Path dir = of(name);
+        try {
+            return new StateDir(dir, JSON.readValue(dir.resolve("state.json").toFile(), Ledger.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("no running topology " + name + " (" + dir + ": " + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Names of every topology with a state folder. */
+    public static List<String> all() {
+        if (!Files.isDirectory(ROOT)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(ROOT)) {
+            return s.filter(p -> Files.exists(p.resolve("state.json"))).map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path file(String name) {
+        return dir.resolve(name);
+    }
+
+    public synchronized Ledger ledger() {
+        return ledger;
+    }
+
+    public synchronized void recordNamespace(String ns) {
+        ledger.namespaces.add(ns);
+        save();
+    }
+
+    public synchronized void recordProcess(ProcessRecord p) {
+        ledger.processes.add(p);
+        save();
+    }
+
+    public synchronized void forgetProcess(long pid) {
+        ledger.processes.removeIf(p -> p.pid() == pid);
+        save();
+    }
+
+    public synchronized void recordKubernetes(String apiServer, String kubeconfig) {
+        ledger.apiServer = apiServer;
+        ledger.kubeconfig = kubeconfig;
+        save();
+    }
+
+    private void save() {
+        try {
+            Path tmp = dir.resolve("state.json.tmp");
+            JSON.writeValue(tmp.toFile(), ledger);
+            Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve("state.json") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the folder with everything in it (configs, logs, the ledger). */
+    public void delete() {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
