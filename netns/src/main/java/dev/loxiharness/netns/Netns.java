@@ -13,6 +13,11 @@ public final class Netns {
         this.name = name;
     }
 
+    /** A handle on an existing namespace (made elsewhere, e.g. by an earlier run). */
+    public static Netns named(String name) {
+        return new Netns(name);
+    }
+
     public String name() {
         return name;
     }
