@@ -1,0 +1,77 @@
+package dev.loxiharness.harness.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.loxiharness.harness.check.CheckResult;
+import dev.loxiharness.harness.check.Checks;
+import dev.loxiharness.harness.model.Topology;
+import dev.loxiharness.harness.model.TopologyLoader;
+import dev.loxiharness.harness.state.Processes;
+import dev.loxiharness.harness.state.StateDir;
+import dev.loxiharness.netns.Commands;
+import dev.loxiharness.netns.Lab;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Up and down of real topologies: checks pass, nothing is left, the root namespace is never touched. */
+class NetnsTopologyIT {
+    static final Path HOME = Path.of(System.getProperty("loxiharness.home", "..")).toAbsolutePath().normalize();
+    static final Path SMALL = Path.of("src/test/resources/small.yaml").toAbsolutePath();
+
+    @BeforeAll
+    static void needsRoot() {
+        Assumptions.assumeTrue(Lab.usable(), "needs root with ip, nft, nginx, curl, bird2 and gobgpd (bin/install-packages)");
+    }
+
+    /** Everything of the root namespace a topology could change, and the namespace list. */
+    static String rootSnapshot() {
+        StringBuilder s = new StringBuilder();
+        for (List<String> cmd : List.of(List.of("ip", "-br", "link"), List.of("ip", "-br", "addr"), List.of("ip", "route"),
+                List.of("ip", "rule"), List.of("nft", "list", "ruleset"), List.of("ip", "netns", "list"))) {
+            s.append(String.join(" ", cmd)).append('\n').append(Commands.run(cmd).stdout());
+        }
+        return s.toString();
+    }
+
+    @Test
+    void smallTopologyComesUpChecksPassAndDownLeavesNothing() {
+        String before = rootSnapshot();
+        Topology t = TopologyLoader.load(SMALL);
+        NetnsTopology topo = NetnsTopology.up(t, HOME, Progress.SILENT);
+        List<StateDir.ProcessRecord> procs = List.copyOf(topo.state().ledger().processes);
+        try {
+            List<CheckResult> results = new Checks(topo, null).await(Duration.ofSeconds(30));
+            assertThat(results).allSatisfy(r -> assertThat(r.passed()).as(r.line()).isTrue());
+            assertThat(topo.exec("lb", "gobgp", "neigh").stdout()).contains("192.168.20.55", "Establ");
+        } finally {
+            topo.down();
+        }
+        assertThat(procs).isNotEmpty().noneMatch(Processes::alive);
+        assertThat(StateDir.of(t.name())).doesNotExist();
+        assertThat(rootSnapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void aKilledUpIsSweptByDownAll() throws Exception {
+        Path jar = HOME.resolve("harness/target/harness.jar");
+        Assumptions.assumeTrue(Files.exists(jar), "harness.jar not built");
+        Process up = new ProcessBuilder("java", "-Dloxiharness.home=" + HOME, "-jar", jar.toString(), "up", SMALL.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Path ledger = StateDir.of("small").resolve("state.json");
+        await("up has started daemons").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Files.exists(ledger) && Files.readString(ledger).contains("\"pid\""));
+        List<StateDir.ProcessRecord> procs = StateDir.open("small").ledger().processes;
+        up.destroyForcibly().waitFor();
+        List<String> removed = NetnsTopology.sweep();
+        assertThat(removed).contains("small");
+        assertThat(Commands.run(List.of("ip", "netns", "list")).stdout()).doesNotContain("lxh-small");
+        assertThat(procs).noneMatch(Processes::alive);
+        assertThat(StateDir.of("small")).doesNotExist();
+    }
+}
