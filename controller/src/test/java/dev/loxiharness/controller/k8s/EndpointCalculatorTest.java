@@ -1,0 +1,68 @@
+package dev.loxiharness.controller.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loxiharness.controller.Mode;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EndpointCalculatorTest {
+
+    @Test
+    void readyNodesAreAddressedByInternalIp() {
+        List<Node> nodes = List.of(
+                TestObjects.node("node2", "192.168.57.102", true),
+                TestObjects.node("node1", "192.168.57.101", true),
+                TestObjects.node("node3", "192.168.57.103", false));
+        Service svc = TestObjects.lbService("default", "web", null, 8888, 31655);
+        assertThat(EndpointCalculator.endpointIps(svc, nodes, List.of())).containsExactly("192.168.57.101", "192.168.57.102");
+    }
+
+    @Test
+    void excludedNodesAndNodesWithoutAddressAreLeftOut() {
+        Node excluded = new NodeBuilder(TestObjects.node("node2", "192.168.57.102", true))
+                .editMetadata().addToLabels(EndpointCalculator.EXCLUDE_LABEL, "").endMetadata().build();
+        Node noAddress = new NodeBuilder(TestObjects.node("node3", "192.168.57.103", true))
+                .editStatus().withAddresses(List.of()).endStatus().build();
+        Node hostnameFirst = new NodeBuilder(TestObjects.node("node4", "192.168.57.104", true))
+                .editStatus().withAddresses(List.of(
+                        new io.fabric8.kubernetes.api.model.NodeAddress("node4", "Hostname"),
+                        new io.fabric8.kubernetes.api.model.NodeAddress("10.1.1.4", "ExternalIP"),
+                        new io.fabric8.kubernetes.api.model.NodeAddress("192.168.57.104", "InternalIP"))).endStatus().build();
+        List<Node> nodes = List.of(TestObjects.node("node1", "192.168.57.101", true), excluded, noAddress, hostnameFirst);
+        Service svc = TestObjects.lbService("default", "web", null, 8888, 31655);
+        assertThat(EndpointCalculator.endpointIps(svc, nodes, List.of())).containsExactly("192.168.57.101", "192.168.57.104");
+    }
+
+    @Test
+    void externalTrafficPolicyLocalKeepsOnlyNodesWithAReadyEndpoint() {
+        List<Node> nodes = List.of(
+                TestObjects.node("node1", "192.168.57.101", true),
+                TestObjects.node("node2", "192.168.57.102", true),
+                TestObjects.node("node3", "192.168.57.103", true));
+        Service svc = TestObjects.local(TestObjects.lbService("default", "web", null, 8888, 31655));
+        EndpointSlice slice = TestObjects.slice("default", "web", "web-abc",
+                TestObjects.endpoint("10.233.71.5", "node1", true),
+                TestObjects.endpoint("10.233.74.70", "node2", false),
+                TestObjects.endpoint("10.233.75.3", "node3", null));
+        assertThat(EndpointCalculator.endpointIps(svc, nodes, List.of(slice))).containsExactly("192.168.57.101", "192.168.57.103");
+        assertThat(EndpointCalculator.endpointIps(svc, nodes, List.of())).isEmpty();
+        // Cluster policy ignores the slices
+        Service cluster = TestObjects.lbService("default", "web", null, 8888, 31655);
+        assertThat(EndpointCalculator.endpointIps(cluster, nodes, List.of(slice))).hasSize(3);
+    }
+
+    @Test
+    void weightsAreOneEachForKubeLoxilbAndTenSharedOutForLoxiCcm() {
+        assertThat(EndpointCalculator.weights(Mode.KUBE_LOXILB, 3)).containsExactly(1, 1, 1);
+        assertThat(EndpointCalculator.weights(Mode.CCM, 2)).containsExactly(5, 5);
+        assertThat(EndpointCalculator.weights(Mode.CCM, 3)).containsExactly(4, 3, 3);
+        assertThat(EndpointCalculator.weights(Mode.CCM, 1)).containsExactly(10);
+        assertThat(EndpointCalculator.weights(Mode.CCM, 12)).allMatch(w -> w == 1);
+        assertThat(EndpointCalculator.weights(Mode.CCM, 0)).isEmpty();
+    }
+}
