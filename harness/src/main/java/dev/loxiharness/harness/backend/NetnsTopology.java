@@ -1,5 +1,6 @@
 package dev.loxiharness.harness.backend;
 
+import dev.loxiharness.harness.kube.KubeAgent;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.model.TopologyLoader;
 import dev.loxiharness.harness.state.Processes;
@@ -55,7 +56,12 @@ public final class NetnsTopology {
         Runtime.getRuntime().addShutdownHook(rollback);
         try {
             topo.wire(progress);
+            StateDir.ProcessRecord kube = t.kubernetes() != null ? KubeAgent.launch(topo) : null;
             topo.startRoles(progress);
+            if (kube != null) {
+                KubeAgent.awaitReady(topo, kube, progress);
+                KubeAgent.applyManifests(topo, progress);
+            }
             done.set(true);
             return topo;
         } catch (RuntimeException e) {
@@ -166,6 +172,14 @@ public final class NetnsTopology {
         return Collections.unmodifiableMap(nodes);
     }
 
+    /** The real kubectl against this topology's (simulated) API server; fails when it has no Kubernetes. */
+    public dev.loxiharness.harness.kube.Kubectl kubectl() {
+        if (topology.kubernetes() == null) {
+            throw new IllegalStateException("topology " + topology.name() + " has no kubernetes: section");
+        }
+        return new dev.loxiharness.harness.kube.Kubectl(KubeAgent.kubeconfig(state));
+    }
+
     public ExecResult exec(String node, String... cmd) {
         return node(node).exec(cmd);
     }
@@ -180,9 +194,7 @@ public final class NetnsTopology {
      * only a short grace period (BIRD alone spends about 2 s on a graceful shutdown).
      */
     public static void down(StateDir state) {
-        List<StateDir.ProcessRecord> procs = new ArrayList<>(state.ledger().processes);
-        Collections.reverse(procs);
-        procs.parallelStream().forEach(p -> Processes.stop(p, 200));
+        Processes.stopAll(state.ledger().processes, 200);
         for (String ns : state.ledger().namespaces) {
             Commands.run(List.of("ip", "netns", "del", ns));
         }

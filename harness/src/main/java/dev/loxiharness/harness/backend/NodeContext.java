@@ -25,6 +25,16 @@ public record NodeContext(String name, Topology.Node node, Netns ns, Topology to
         }
     }
 
+    /** The last lines of a file of the state folder (a daemon's log), for error messages. */
+    public String tail(String file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(state.file(file));
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no " + file + ")";
+        }
+    }
+
     /** Starts a long-running process in this node, logging to {@code <state>/<name>.<what>.log}. */
     public StateDir.ProcessRecord daemon(String what, List<String> cmd) {
         return Processes.start(state, ns, name + " " + what, cmd, state.file(name + "." + what + ".log"));

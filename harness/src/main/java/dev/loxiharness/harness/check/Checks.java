@@ -21,10 +21,10 @@ public final class Checks {
     private final NetnsTopology topo;
     private final Function<Topology.Check, CheckResult> kubernetes;
 
-    /** {@code kubernetes} answers the checks that need the API server (service); null when there is none. */
-    public Checks(NetnsTopology topo, Function<Topology.Check, CheckResult> kubernetes) {
+    public Checks(NetnsTopology topo) {
         this.topo = topo;
-        this.kubernetes = kubernetes;
+        this.kubernetes = topo.topology().kubernetes() == null ? null
+                : c -> dev.loxiharness.harness.kube.ServiceCheck.run(topo.kubectl(), c);
     }
 
     public List<CheckResult> runOnce() {

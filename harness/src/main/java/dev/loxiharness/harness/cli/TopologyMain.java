@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "topology", mixinStandardHelpOptions = true, version = "loxiharness 0.1.0",
         description = "Declarative loxilb + Calico BGP topologies in network namespaces (netns backend).",
         subcommands = {TopologyMain.Up.class, TopologyMain.Down.class, TopologyMain.Status.class,
-                TopologyMain.ListCmd.class, TopologyMain.Exec.class, TopologyMain.Capture.class,
+                TopologyMain.ListCmd.class, TopologyMain.Exec.class, TopologyMain.Kubectl.class, TopologyMain.Capture.class,
+                TopologyMain.Agent.class,
                 CommandLine.HelpCommand.class})
 public final class TopologyMain {
     static final Path HOME = Path.of(System.getProperty("loxiharness.home", ".")).toAbsolutePath().normalize();
@@ -36,6 +37,10 @@ public final class TopologyMain {
 
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new TopologyMain());
+        for (String passThrough : List.of("kubectl", "exec")) {
+            // everything after the node (exec) or after kubectl belongs to the command run
+            cl.getSubcommands().get(passThrough).setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+        }
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof TopologyException te) {
                 cmd.getErr().println("topology file rejected, nothing was created:");
@@ -87,9 +92,13 @@ public final class TopologyMain {
             Progress progress = new Progress(System.out);
             NetnsTopology topo = NetnsTopology.up(t, HOME, progress);
             progress.step("up; running " + t.checks().size() + " checks (budget " + CHECK_BUDGET.toSeconds() + " s)");
-            List<CheckResult> results = new Checks(topo, null).await(CHECK_BUDGET);
+            List<CheckResult> results = new Checks(topo).await(CHECK_BUDGET);
             progress.step("checks done");
             int rc = printChecks(results);
+            if (t.kubernetes() != null) {
+                System.out.println("kubernetes: simulated (netns backend); ./topology kubectl get svc   or   export KUBECONFIG="
+                        + dev.loxiharness.harness.kube.KubeAgent.kubeconfig(topo.state()));
+            }
             System.out.println("state: " + topo.state().dir() + "   nodes: ./topology exec NODE -- CMD   remove: ./topology down "
                     + t.name());
             return rc;
@@ -126,7 +135,7 @@ public final class TopologyMain {
         @Override
         public Integer call() {
             NetnsTopology topo = NetnsTopology.attach(resolve(name));
-            return printChecks(new Checks(topo, null).runOnce());
+            return printChecks(new Checks(topo).runOnce());
         }
     }
 
@@ -165,9 +174,38 @@ public final class TopologyMain {
         @Override
         public Integer call() throws Exception {
             NetnsTopology topo = NetnsTopology.attach(resolve(name));
-            List<String> argv = topo.node(node).wrap(command);
+            List<String> cmd = !command.isEmpty() && command.get(0).equals("--") ? command.subList(1, command.size()) : command;
+            List<String> argv = topo.node(node).wrap(cmd);
             Process p = new ProcessBuilder(argv).inheritIO().start();
             return p.waitFor();
+        }
+    }
+
+    @Command(name = "kubectl", description = "Run the real kubectl against the topology's (simulated) API server, "
+            + "e.g. ./topology kubectl get svc", mixinStandardHelpOptions = false)
+    static final class Kubectl implements Callable<Integer> {
+        @Option(names = {"-t", "--topology"}, description = "topology name")
+        String name;
+        @Parameters(arity = "0..*", description = "kubectl arguments")
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            NetnsTopology topo = NetnsTopology.attach(resolve(name));
+            Process p = new ProcessBuilder(topo.kubectl().argv(args)).inheritIO().start();
+            return p.waitFor();
+        }
+    }
+
+    @Command(name = "agent", hidden = true, description = "Runs a topology's simulated Kubernetes control plane (started by up).")
+    static final class Agent implements Callable<Integer> {
+        @Parameters(index = "0")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            dev.loxiharness.harness.kube.KubeAgent.run(name);
+            return 0;
         }
     }
 

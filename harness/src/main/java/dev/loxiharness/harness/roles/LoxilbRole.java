@@ -52,7 +52,7 @@ public final class LoxilbRole implements NodeRole {
                 return;
             }
         }
-        throw new IllegalStateException(ctx.name() + ": loxilb API did not answer within 60 s; see "
-                + ctx.state().file(ctx.name() + ".loxilb.log"));
+        throw new IllegalStateException(ctx.name() + ": loxilb API did not answer within 60 s; its log ends:\n"
+                + ctx.tail(ctx.name() + ".loxilb.log", 15));
     }
 }

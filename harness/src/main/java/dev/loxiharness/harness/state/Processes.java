@@ -30,15 +30,27 @@ public final class Processes {
     }
 
     public static StateDir.ProcessRecord start(StateDir state, Netns ns, String what, List<String> cmd, Path log) {
+        return launch(state, ns.name(), what, ns.wrap(cmd), log);
+    }
+
+    /**
+     * Starts a process of the harness itself in the root namespace (the simulated control plane,
+     * a loopback-to-socket relay): nothing there talks to the network beyond loopback and files.
+     */
+    public static StateDir.ProcessRecord startHere(StateDir state, String what, List<String> cmd, Path log) {
+        return launch(state, "", what, cmd, log);
+    }
+
+    private static StateDir.ProcessRecord launch(StateDir state, String namespace, String what, List<String> cmd, Path log) {
         List<String> argv = new ArrayList<>(List.of("setsid"));
-        argv.addAll(ns.wrap(cmd));
+        argv.addAll(cmd);
         try {
             Process p = new ProcessBuilder(argv)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
-            StateDir.ProcessRecord r = new StateDir.ProcessRecord(p.pid(), startTime(p.pid()).orElse("?"), what, ns.name());
+            StateDir.ProcessRecord r = new StateDir.ProcessRecord(p.pid(), startTime(p.pid()).orElse("?"), what, namespace);
             state.recordProcess(r);
             return r;
         } catch (IOException e) {
@@ -70,6 +82,21 @@ public final class Processes {
             while (alive(r) && System.currentTimeMillis() < hard) {
                 sleep(10);
             }
+        }
+    }
+
+    /** Stops all of them together: SIGTERM to each, one shared grace period, then SIGKILL to those left. */
+    public static void stopAll(List<StateDir.ProcessRecord> records, long graceMillis) {
+        List<StateDir.ProcessRecord> live = records.stream().filter(Processes::alive).toList();
+        live.forEach(r -> ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroy));
+        long deadline = System.currentTimeMillis() + graceMillis;
+        while (live.stream().anyMatch(Processes::alive) && System.currentTimeMillis() < deadline) {
+            sleep(10);
+        }
+        live.stream().filter(Processes::alive).forEach(r -> ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly));
+        long hard = System.currentTimeMillis() + 2000;
+        while (live.stream().anyMatch(Processes::alive) && System.currentTimeMillis() < hard) {
+            sleep(10);
         }
     }
 

@@ -46,7 +46,7 @@ class NetnsTopologyIT {
         NetnsTopology topo = NetnsTopology.up(t, HOME, Progress.SILENT);
         List<StateDir.ProcessRecord> procs = List.copyOf(topo.state().ledger().processes);
         try {
-            List<CheckResult> results = new Checks(topo, null).await(Duration.ofSeconds(30));
+            List<CheckResult> results = new Checks(topo).await(Duration.ofSeconds(30));
             assertThat(results).allSatisfy(r -> assertThat(r.passed()).as(r.line()).isTrue());
             assertThat(topo.exec("lb", "gobgp", "neigh").stdout()).contains("192.168.20.55", "Establ");
         } finally {

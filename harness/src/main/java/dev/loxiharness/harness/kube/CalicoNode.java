@@ -1,0 +1,51 @@
+package dev.loxiharness.harness.kube;
+
+import dev.loxiharness.harness.backend.NetnsTopology;
+import dev.loxiharness.harness.roles.CalicoNodeRole;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * calico-node's reaction to {@code projectcalico.org/v3} BGPPeers: each node's BIRD is re-rendered
+ * with the global peers (and those naming the node in {@code spec.node}) and reloaded.
+ */
+final class CalicoNode {
+    private static final Logger LOG = LoggerFactory.getLogger(CalicoNode.class);
+    private final NetnsTopology topo;
+    private final List<String> nodes;
+    private final Map<String, List<CalicoNodeRole.Peer>> applied = new HashMap<>();
+
+    CalicoNode(NetnsTopology topo, List<String> nodes) {
+        this.topo = topo;
+        this.nodes = nodes;
+        nodes.forEach(n -> applied.put(n, List.of()));
+    }
+
+    void reconcile(ClusterView view) {
+        for (String node : nodes) {
+            List<CalicoNodeRole.Peer> peers = new ArrayList<>();
+            for (GenericKubernetesResource r : view.bgpPeers()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> spec = (Map<String, Object>) r.getAdditionalProperties().getOrDefault("spec", Map.of());
+                Object ip = spec.get("peerIP");
+                Object as = spec.get("asNumber");
+                Object only = spec.get("node");
+                if (ip == null || as == null || (only != null && !only.equals(node))) {
+                    continue;
+                }
+                String address = ip.toString().replaceFirst(":\\d+$", "");
+                peers.add(new CalicoNodeRole.Peer(r.getMetadata().getName(), address, Long.parseLong(as.toString())));
+            }
+            if (!peers.equals(applied.get(node))) {
+                CalicoNodeRole.reconfigure(topo.context(node), peers);
+                applied.put(node, peers);
+                LOG.info("calico-node {}: BGP peers now {}", node, peers.stream().map(p -> p.address() + " AS " + p.as()).toList());
+            }
+        }
+    }
+}

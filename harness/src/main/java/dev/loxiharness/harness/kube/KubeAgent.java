@@ -1,0 +1,150 @@
+package dev.loxiharness.harness.kube;
+
+import dev.loxiharness.apiserver.SimulatedApiServer;
+import dev.loxiharness.harness.backend.NetnsTopology;
+import dev.loxiharness.harness.backend.Progress;
+import dev.loxiharness.harness.model.Topology;
+import dev.loxiharness.harness.state.Processes;
+import dev.loxiharness.harness.state.StateDir;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The simulated Kubernetes control plane of a netns topology, run as a process of its own (it
+ * outlives {@code ./topology up}): the API server on 127.0.0.1 with a kubeconfig in the state
+ * folder, the {@link KubeSimulation}, and the load-balancer controller inside the control-plane
+ * node, which reaches the API server through a socket relay (loopback in the node, a UNIX socket
+ * across, loopback in the root namespace) and loxilb over the nodes' network, as in a cluster.
+ */
+public final class KubeAgent {
+    public static final String READY = "kubernetes.ready";
+    public static final int IN_NODE_API_PORT = 6443;
+
+    private KubeAgent() {
+    }
+
+    public static Path kubeconfig(StateDir state) {
+        return state.file("kubeconfig");
+    }
+
+    /** Starts the agent process for {@code topo}; {@link #awaitReady} waits for it. */
+    public static StateDir.ProcessRecord launch(NetnsTopology topo) {
+        StateDir state = topo.state();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dloxiharness.home=" + topo.context(topo.topology().nodes().keySet().iterator().next()).home(),
+                "-Dloxiharness.state=" + StateDir.ROOT,
+                "-cp", System.getProperty("java.class.path"), "dev.loxiharness.harness.cli.TopologyMain",
+                "agent", topo.topology().name()));
+        return Processes.startHere(state, "kubernetes (simulated)", cmd, state.file("kubernetes.log"));
+    }
+
+    /** Waits until the agent's API server answers and its controllers run. */
+    public static void awaitReady(NetnsTopology topo, StateDir.ProcessRecord agent, Progress progress) {
+        StateDir state = topo.state();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.exists(state.file(READY))) {
+            if (!Processes.alive(agent) || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the simulated Kubernetes control plane did not start; its log:\n" + tail(state.file("kubernetes.log")));
+            }
+            sleep(20);
+        }
+        progress.step("kubernetes: simulated API server " + read(state.file(READY)) + ", KUBECONFIG=" + kubeconfig(state));
+    }
+
+    /** Applies the topology's manifests with the real kubectl, in order. */
+    public static void applyManifests(NetnsTopology topo, Progress progress) {
+        Kubectl kubectl = new Kubectl(kubeconfig(topo.state()));
+        for (String m : topo.topology().kubernetes().manifests()) {
+            Path file = topo.topology().source().resolveSibling(m);
+            var r = kubectl.run("apply", "-f", file.toString());
+            if (!r.ok()) {
+                throw new IllegalStateException("kubectl apply -f " + file + " failed: " + r.stderr().strip());
+            }
+            progress.step("kubectl apply -f " + m + ": " + r.stdout().strip().replace("\n", "; "));
+        }
+    }
+
+    /** The agent process's body: runs until SIGTERM. */
+    public static void run(String name) throws InterruptedException {
+        NetnsTopology topo = NetnsTopology.attach(name);
+        StateDir state = topo.state();
+        Topology.Kubernetes k = topo.topology().kubernetes();
+        SimulatedApiServer api = SimulatedApiServer.builder().host("127.0.0.1").port(0).serviceCidr(k.serviceCidr())
+                .log(System.out::println).start();
+        api.writeKubeconfig(kubeconfig(state));
+        state.recordKubernetes(api.url(), kubeconfig(state).toString());
+        KubeSimulation sim = new KubeSimulation(topo, api.client());
+        sim.start();
+        Topology.LoadBalancer lb = topo.topology().loadBalancer();
+        if (lb != null && lb.controller() != null) {
+            startController(topo, api, lb.controller());
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sim.close();
+            api.close();
+            stop.countDown();
+        }, "kubernetes-agent-stop"));
+        write(state.file(READY), api.url());
+        System.out.println("kubernetes: simulated control plane ready (netns backend)");
+        stop.await();
+    }
+
+    private static void startController(NetnsTopology topo, SimulatedApiServer api, Topology.Controller c) {
+        StateDir state = topo.state();
+        Path socket = state.file("apiserver.sock");
+        Processes.startHere(state, "apiserver relay (root side)", List.of("socat",
+                "UNIX-LISTEN:" + socket + ",fork,mode=600", "TCP:127.0.0.1:" + api.port()), state.file("relay.log"));
+        var node = topo.node(c.node());
+        Processes.start(state, node, "apiserver relay (" + c.node() + " side)", List.of("socat",
+                "TCP-LISTEN:" + IN_NODE_API_PORT + ",bind=127.0.0.1,reuseaddr,fork", "UNIX-CONNECT:" + socket),
+                state.file("relay.log"));
+        Path inNode = state.file("kubeconfig-" + c.node());
+        write(inNode, read(kubeconfig(state)).replace(api.url(), "http://127.0.0.1:" + IN_NODE_API_PORT));
+        Path jar = topo.context(c.node()).home().resolve("controller/target/controller.jar");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
+                "--mode=" + c.mode(), "--kubeconfig=" + inNode));
+        if (c.mode().equals("kube-loxilb")) {
+            cmd.addAll(List.of("--loxiURL=" + String.join(",", c.apiServerUrl()), "--externalCIDR=" + c.externalCidr(),
+                    "--setBGP=" + c.setBgp(), "--setLBMode=" + c.setLbMode()));
+        }
+        Processes.start(state, node, "load-balancer controller (" + c.mode() + ")", cmd, state.file("controller.log"));
+    }
+
+    private static String tail(Path log) {
+        List<String> lines = read(log).lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p).strip() : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path p, String s) {
+        try {
+            Files.writeString(p, s + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

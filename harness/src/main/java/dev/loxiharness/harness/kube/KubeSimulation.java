@@ -1,0 +1,177 @@
+package dev.loxiharness.harness.kube;
+
+import dev.loxiharness.harness.backend.NetnsTopology;
+import dev.loxiharness.harness.model.Topology;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The simulated part of Kubernetes on the netns backend: Nodes, the scheduler, the kubelets,
+ * the EndpointSlice controller, kube-proxy in every node and calico-node's BGP peering, all
+ * reconciling on one thread from informers on the (simulated) API server. Everything they make on
+ * the wire is real: namespaces, veths, routes, nftables, BIRD, nginx.
+ */
+public final class KubeSimulation implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KubeSimulation.class);
+
+    private final NetnsTopology topo;
+    private final KubernetesClient client;
+    private final List<String> kubeNodes = new ArrayList<>();
+    private final Map<String, String> nodeAddresses = new LinkedHashMap<>();
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kube-sim");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final PodSandboxes sandboxes;
+    private final Scheduler scheduler;
+    private final Kubelet kubelet;
+    private final EndpointSlices slices;
+    private final KubeProxy kubeProxy = new KubeProxy();
+    private final CalicoNode calico;
+    private SharedIndexInformer<Pod> pods;
+    private SharedIndexInformer<Service> services;
+    private SharedIndexInformer<EndpointSlice> endpointSlices;
+    private SharedIndexInformer<GenericKubernetesResource> bgpPeers;
+
+    public KubeSimulation(NetnsTopology topo, KubernetesClient client) {
+        this.topo = topo;
+        this.client = client;
+        topo.topology().nodes().forEach((name, node) -> {
+            if (node.has("calico-node") || node.has("kube-proxy") || node.has("control-plane")) {
+                kubeNodes.add(name);
+                nodeAddresses.put(name, node.primaryAddress());
+            }
+        });
+        this.sandboxes = new PodSandboxes(topo);
+        this.scheduler = new Scheduler(client, kubeNodes);
+        this.kubelet = new Kubelet(client, sandboxes, java.util.Set.copyOf(kubeNodes), nodeAddresses);
+        this.slices = new EndpointSlices(client);
+        this.calico = new CalicoNode(topo, kubeNodes.stream().filter(n -> topo.topology().nodes().get(n).has("calico-node")).toList());
+    }
+
+    public void start() {
+        registerNodes();
+        ccmConfig();
+        ResourceEventHandler<Object> any = new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Object obj) {
+                queue();
+            }
+
+            @Override
+            public void onUpdate(Object oldObj, Object newObj) {
+                queue();
+            }
+
+            @Override
+            public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
+                queue();
+            }
+        };
+        pods = inform(client.pods().inAnyNamespace().inform(cast(any), 30_000));
+        services = inform(client.services().inAnyNamespace().inform(cast(any), 30_000));
+        endpointSlices = inform(client.discovery().v1().endpointSlices().inAnyNamespace().inform(cast(any), 30_000));
+        bgpPeers = inform(client.genericKubernetesResources("projectcalico.org/v3", "BGPPeer").inform(cast(any), 30_000));
+        queue();
+    }
+
+    private <T> SharedIndexInformer<T> inform(SharedIndexInformer<T> i) {
+        informers.add(i);
+        return i;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> ResourceEventHandler<T> cast(ResourceEventHandler<Object> h) {
+        return (ResourceEventHandler<T>) (ResourceEventHandler<?>) h;
+    }
+
+    private void registerNodes() {
+        String now = Instant.now().toString();
+        for (String name : kubeNodes) {
+            Topology.Node n = topo.topology().nodes().get(name);
+            List<String> blocks = n.calico() == null ? List.of() : n.calico().blocks();
+            NodeBuilder b = new NodeBuilder().withNewMetadata().withName(name)
+                    .addToLabels("kubernetes.io/hostname", name).addToLabels("kubernetes.io/os", "linux")
+                    .endMetadata().withNewSpec().withPodCIDR(blocks.isEmpty() ? null : blocks.get(0))
+                    .withPodCIDRs(blocks).endSpec()
+                    .withNewStatus().addNewAddress().withType("InternalIP").withAddress(n.primaryAddress()).endAddress()
+                    .addNewAddress().withType("Hostname").withAddress(name).endAddress()
+                    .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady")
+                    .withMessage("simulated kubelet (netns backend)").withLastTransitionTime(now).withLastHeartbeatTime(now).endCondition()
+                    .withNewNodeInfo().withKubeletVersion("v1.32.0-sim").withOperatingSystem("linux").withArchitecture("amd64")
+                    .withContainerRuntimeVersion("netns://loxiharness").endNodeInfo().endStatus();
+            if (n.has("control-plane")) {
+                b.editMetadata().addToLabels("node-role.kubernetes.io/control-plane", "").endMetadata();
+            }
+            client.nodes().resource(b.build()).create();
+        }
+    }
+
+    /** loxi-ccm's ConfigMap, from the topology's controller settings. */
+    private void ccmConfig() {
+        Topology.LoadBalancer lb = topo.topology().loadBalancer();
+        if (lb == null || lb.controller() == null || !"ccm".equals(lb.controller().mode())) {
+            return;
+        }
+        Topology.Controller c = lb.controller();
+        client.configMaps().inNamespace("kube-system").resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("loxilb-config").withNamespace("kube-system").endMetadata()
+                .addToData("apiServerURL", String.join(",", c.apiServerUrl()))
+                .addToData("externalCIDR", c.externalCidr())
+                .addToData("setBGP", String.valueOf(c.setBgp()))
+                .addToData("setLBMode", String.valueOf(c.setLbMode())).build()).create();
+    }
+
+    private void queue() {
+        if (queued.compareAndSet(false, true)) {
+            worker.schedule(this::reconcile, 20, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void reconcile() {
+        queued.set(false);
+        try {
+            ClusterView view = new ClusterView(List.copyOf(pods.getStore().list()), List.copyOf(services.getStore().list()),
+                    List.copyOf(endpointSlices.getStore().list()), List.copyOf(bgpPeers.getStore().list()));
+            scheduler.reconcile(view);
+            kubelet.reconcile(view);
+            slices.reconcile(view);
+            for (String node : kubeNodes) {
+                if (topo.topology().nodes().get(node).has("kube-proxy")) {
+                    kubeProxy.reconcile(view, node, nodeAddresses.get(node), topo.node(node));
+                }
+            }
+            calico.reconcile(view);
+        } catch (RuntimeException e) {
+            LOG.error("reconcile failed (retrying in 1 s): {}", e.getMessage(), e);
+            worker.schedule(this::queue, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        informers.forEach(SharedIndexInformer::close);
+        worker.shutdownNow();
+    }
+}
