@@ -58,8 +58,15 @@ public final class Processes {
         }
     }
 
+    /** Whether the recorded process still runs: same pid, same start time, and not a zombie waiting for its parent. */
     public static boolean alive(StateDir.ProcessRecord r) {
-        return startTime(r.pid()).map(t -> t.equals(r.startTime())).orElse(false);
+        try {
+            String stat = Files.readString(Path.of("/proc/" + r.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return !f[0].equals("Z") && !f[0].equals("X") && f[19].equals(r.startTime());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** SIGTERM, then SIGKILL after {@code graceMillis}; only if the pid is still the process we started. */
