@@ -81,7 +81,7 @@ public final class NetnsTopology {
     /** The running topology {@code name}, from its state folder. */
     public static NetnsTopology attach(String name) {
         StateDir state = StateDir.open(name);
-        Topology t = TopologyLoader.load(Path.of(state.ledger().topologyFile));
+        Topology t = TopologyLoader.load(Path.of(state.ledger().topologyFile)).withName(state.ledger().name);
         return new NetnsTopology(t, state, Path.of(System.getProperty("loxiharness.home", ".")));
     }
 

@@ -29,6 +29,14 @@ public record Topology(
         description = description == null ? "" : description;
     }
 
+    /**
+     * The same topology under another name (so under another name prefix and state folder): how a
+     * test runs the seed while someone's ./topology up of it is running.
+     */
+    public Topology withName(String newName) {
+        return new Topology(newName, description, networks, nodes, kubernetes, loadBalancer, checks, source);
+    }
+
     public Topology withSource(Path file) {
         return new Topology(name, description, networks, nodes, kubernetes, loadBalancer, checks, file);
     }

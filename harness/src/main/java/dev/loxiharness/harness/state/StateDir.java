@@ -67,7 +67,7 @@ public final class StateDir {
         l.prefix = prefix;
         l.topologyFile = topologyFile == null ? null : topologyFile.toString();
         StateDir s = new StateDir(dir, l);
-        s.save();
+        s.update(x -> { });
         return s;
     }
 
@@ -100,29 +100,56 @@ public final class StateDir {
         return dir.resolve(name);
     }
 
+    /** The ledger as it is on disk now (the CLI and the Kubernetes agent both write it). */
     public synchronized Ledger ledger() {
+        update(l -> { });
         return ledger;
     }
 
-    public synchronized void recordNamespace(String ns) {
-        ledger.namespaces.add(ns);
-        save();
+    public void recordNamespace(String ns) {
+        update(l -> l.namespaces.add(ns));
     }
 
-    public synchronized void recordProcess(ProcessRecord p) {
-        ledger.processes.add(p);
-        save();
+    public void recordProcess(ProcessRecord p) {
+        update(l -> l.processes.add(p));
     }
 
-    public synchronized void forgetProcess(long pid) {
-        ledger.processes.removeIf(p -> p.pid() == pid);
-        save();
+    public void forgetProcess(long pid) {
+        update(l -> l.processes.removeIf(p -> p.pid() == pid));
     }
 
-    public synchronized void recordKubernetes(String apiServer, String kubeconfig) {
-        ledger.apiServer = apiServer;
-        ledger.kubeconfig = kubeconfig;
-        save();
+    public void recordKubernetes(String apiServer, String kubeconfig) {
+        update(l -> {
+            l.apiServer = apiServer;
+            l.kubeconfig = kubeconfig;
+        });
+    }
+
+    /**
+     * Read, change, write under an exclusive lock on {@code state.lock}: two processes record into
+     * one ledger (the CLI its daemons, the Kubernetes agent its pods), and neither may lose the
+     * other's records.
+     */
+    private synchronized void update(java.util.function.Consumer<Ledger> change) {
+        Path file = dir.resolve("state.json");
+        if (!Files.exists(dir)) {
+            return; // removed by down: nothing left to record into
+        }
+        try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(dir.resolve("state.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock held = lock.lock()) {
+            if (Files.exists(file)) {
+                Ledger onDisk = JSON.readValue(file.toFile(), Ledger.class);
+                ledger.namespaces = onDisk.namespaces;
+                ledger.processes = onDisk.processes;
+                ledger.apiServer = onDisk.apiServer;
+                ledger.kubeconfig = onDisk.kubeconfig;
+            }
+            change.accept(ledger);
+            save();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot update " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private void save() {

@@ -42,7 +42,7 @@ class NetnsTopologyIT {
     @Test
     void smallTopologyComesUpChecksPassAndDownLeavesNothing() {
         String before = rootSnapshot();
-        Topology t = TopologyLoader.load(SMALL);
+        Topology t = TopologyLoader.load(SMALL).withName("itsmall");
         NetnsTopology topo = NetnsTopology.up(t, HOME, Progress.SILENT);
         List<StateDir.ProcessRecord> procs = List.copyOf(topo.state().ledger().processes);
         try {
@@ -54,6 +54,20 @@ class NetnsTopologyIT {
         }
         assertThat(procs).isNotEmpty().noneMatch(Processes::alive);
         assertThat(StateDir.of(t.name())).doesNotExist();
+        assertThat(rootSnapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void seedComesUpWithEveryCheckGreenAndDownLeavesTheRootNamespaceAsItWas() {
+        String before = rootSnapshot();
+        Topology t = TopologyLoader.load(HOME.resolve("topologies/seed.yaml")).withName("itseed");
+        NetnsTopology topo = NetnsTopology.up(t, HOME, Progress.SILENT);
+        try {
+            List<CheckResult> results = new Checks(topo).await(Duration.ofSeconds(60));
+            assertThat(results).hasSize(7).allSatisfy(r -> assertThat(r.passed()).as(r.line()).isTrue());
+        } finally {
+            topo.down();
+        }
         assertThat(rootSnapshot()).isEqualTo(before);
     }
 
