@@ -28,27 +28,43 @@ public final class Checks {
     }
 
     public List<CheckResult> runOnce() {
-        List<CheckResult> out = new ArrayList<>();
-        for (Topology.Check c : topo.topology().checks()) {
-            out.add(run(c));
-        }
-        return out;
+        return topo.topology().checks().parallelStream().map(this::run).toList();
     }
 
-    /** Repeats the failing checks until all pass or {@code budget} runs out; the last results. */
+    /**
+     * Repeats each failing check until it passes or {@code budget} runs out, all checks at once
+     * (each probe is a process in a node; some, like loxicmd, take a few hundred ms); the last results.
+     */
     public List<CheckResult> await(Duration budget) {
-        long deadline = System.nanoTime() + budget.toNanos();
-        List<CheckResult> last = runOnce();
-        while (last.stream().anyMatch(r -> !r.passed()) && System.nanoTime() < deadline) {
-            sleep(100);
-            List<CheckResult> next = new ArrayList<>();
-            List<Topology.Check> checks = topo.topology().checks();
-            for (int i = 0; i < checks.size(); i++) {
-                next.add(last.get(i).passed() ? last.get(i) : run(checks.get(i)));
+        long start = System.nanoTime();
+        long deadline = start + budget.toNanos();
+        List<Topology.Check> checks = topo.topology().checks();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, checks.size()));
+        try {
+            List<java.util.concurrent.Future<CheckResult>> futures = new ArrayList<>();
+            for (Topology.Check c : checks) {
+                futures.add(pool.submit(() -> {
+                    CheckResult r = run(c);
+                    while (!r.passed() && System.nanoTime() < deadline) {
+                        sleep(100);
+                        r = run(c);
+                    }
+                    return r.at((System.nanoTime() - start) / 1e9);
+                }));
             }
-            last = next;
+            List<CheckResult> out = new ArrayList<>();
+            for (var f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
-        return last;
     }
 
     public CheckResult run(Topology.Check c) {

@@ -42,7 +42,13 @@ public final class KubeAgent {
                 "-Dloxiharness.state=" + StateDir.ROOT,
                 "-cp", System.getProperty("java.class.path"), "dev.loxiharness.harness.cli.TopologyMain",
                 "agent", topo.topology().name()));
-        return Processes.startHere(state, "kubernetes (simulated)", cmd, state.file("kubernetes.log"));
+        StateDir.ProcessRecord agent = Processes.startHere(state, "kubernetes (simulated)", cmd, state.file("kubernetes.log"));
+        Topology.LoadBalancer lb = topo.topology().loadBalancer();
+        if (lb != null && lb.controller() != null) {
+            // started now, in parallel with everything else: it waits for the API server by itself
+            startController(topo, lb.controller());
+        }
+        return agent;
     }
 
     /** Waits until the agent's API server answers and its controllers run. */
@@ -84,7 +90,8 @@ public final class KubeAgent {
         sim.start();
         Topology.LoadBalancer lb = topo.topology().loadBalancer();
         if (lb != null && lb.controller() != null) {
-            startController(topo, api, lb.controller());
+            Processes.startHere(state, "apiserver relay (root side)", List.of("socat",
+                    "UNIX-LISTEN:" + socket(state) + ",fork,mode=600", "TCP:127.0.0.1:" + api.port()), state.file("relay.log"));
         }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -97,17 +104,27 @@ public final class KubeAgent {
         stop.await();
     }
 
-    private static void startController(NetnsTopology topo, SimulatedApiServer api, Topology.Controller c) {
+    private static Path socket(StateDir state) {
+        return state.file("apiserver.sock");
+    }
+
+    /**
+     * The controller in its node, with a kubeconfig for 127.0.0.1:6443 there, which a relay carries
+     * to the API server's UNIX socket in the state folder (the root side is started by the agent).
+     */
+    private static void startController(NetnsTopology topo, Topology.Controller c) {
         StateDir state = topo.state();
-        Path socket = state.file("apiserver.sock");
-        Processes.startHere(state, "apiserver relay (root side)", List.of("socat",
-                "UNIX-LISTEN:" + socket + ",fork,mode=600", "TCP:127.0.0.1:" + api.port()), state.file("relay.log"));
         var node = topo.node(c.node());
         Processes.start(state, node, "apiserver relay (" + c.node() + " side)", List.of("socat",
-                "TCP-LISTEN:" + IN_NODE_API_PORT + ",bind=127.0.0.1,reuseaddr,fork", "UNIX-CONNECT:" + socket),
+                "TCP-LISTEN:" + IN_NODE_API_PORT + ",bind=127.0.0.1,reuseaddr,fork", "UNIX-CONNECT:" + socket(state)),
                 state.file("relay.log"));
         Path inNode = state.file("kubeconfig-" + c.node());
-        write(inNode, read(kubeconfig(state)).replace(api.url(), "http://127.0.0.1:" + IN_NODE_API_PORT));
+        write(inNode, "# kubeconfig of the SIMULATED Kubernetes API server, as seen from node " + c.node() + "\n"
+                + "apiVersion: v1\nkind: Config\n"
+                + "clusters:\n- name: sim\n  cluster:\n    server: http://127.0.0.1:" + IN_NODE_API_PORT + "\n"
+                + "users:\n- name: sim\n  user:\n    token: simulated-no-authentication\n"
+                + "contexts:\n- name: sim\n  context:\n    cluster: sim\n    user: sim\n    namespace: default\n"
+                + "current-context: sim\n");
         Path jar = topo.context(c.node()).home().resolve("controller/target/controller.jar");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
