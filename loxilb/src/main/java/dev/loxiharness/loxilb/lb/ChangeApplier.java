@@ -27,6 +27,8 @@ public final class ChangeApplier implements AutoCloseable {
     private record Pending(List<Change> changes, CompletableFuture<Void> done) {
     }
 
+    static final long LINGER_MAX_MS = 20;
+    static final long LINGER_QUIET_MS = 2;
     private static final Pending STOP = new Pending(List.of(), new CompletableFuture<>());
 
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -65,10 +67,37 @@ public final class ChangeApplier implements AutoCloseable {
             } catch (InterruptedException e) {
                 continue;
             }
-            queue.drainTo(batch);
+            linger(batch);
             stop = batch.remove(STOP);
             if (!batch.isEmpty()) {
                 applyBatch(batch);
+            }
+        }
+    }
+
+    /**
+     * Gathers what is queued, and keeps gathering while requests keep arriving (at most
+     * {@link #LINGER_MAX_MS}): concurrent clients are still parsing their requests when the first
+     * one is queued, and one nft transaction costs about the same for 1 change as for 60.
+     */
+    private void linger(List<Pending> batch) {
+        long until = System.nanoTime() + LINGER_MAX_MS * 1_000_000L;
+        while (true) {
+            int before = batch.size();
+            queue.drainTo(batch);
+            if (batch.contains(STOP) || System.nanoTime() > until) {
+                return;
+            }
+            if (batch.size() == before) {
+                try {
+                    Pending next = queue.poll(LINGER_QUIET_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    if (next == null) {
+                        return;
+                    }
+                    batch.add(next);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         }
     }

@@ -37,7 +37,11 @@ public final class LoadBalancer implements AutoCloseable {
     private final Dataplane dataplane;
     private final RuleStore store;
     private volatile RuleEvents events = RuleEvents.NONE;
+    /** Whether anything is probed now; when nothing is and a change adds no probe, probes need no sync. */
+    private volatile boolean probing;
     private final Map<String, ProbeTarget> hostProbes = new LinkedHashMap<>();
+    /** Each rule as stored, kept so that a change re-encodes only the rules it touched. */
+    private final Map<RuleKey, byte[]> stored = new LinkedHashMap<>();
     private final EndpointProber prober;
     private final ChangeApplier applier;
 
@@ -144,18 +148,32 @@ public final class LoadBalancer implements AutoCloseable {
         if (changes.isEmpty()) {
             return;
         }
-        store.save(table.rules().stream().map(RuleMapper::toStored).toList());
-        syncProbes();
+        synchronized (stored) {
+            for (Change c : changes) {
+                if (c.after() == null) {
+                    stored.remove(c.key());
+                } else {
+                    stored.put(c.key(), RuleStore.encode(RuleMapper.toStored(c.after().rule())));
+                }
+            }
+            store.saveEncoded(stored.values());
+        }
+        if (probing || changes.stream().anyMatch(c -> c.after() != null && c.after().rule().probed()
+                || c.before() != null && c.before().rule().probed())) {
+            syncProbes();
+        }
     }
 
     private synchronized void syncProbes() {
         List<ProbeTarget> wanted = new ArrayList<>(hostProbes.values());
+        probing = !wanted.isEmpty();
         for (LbRule r : table.rules()) {
             if (!r.probed()) {
                 continue;
             }
             for (EndpointSpec ep : r.endpoints()) {
                 wanted.add(ruleProbe(r, ep));
+                probing = true;
             }
         }
         prober.sync(wanted);

@@ -52,12 +52,39 @@ public final class RuleStore {
     }
 
     public void save(List<LoadbalanceEntry> rules) {
-        LbAttr a = new LbAttr();
-        a.lbAttr = rules;
+        List<byte[]> each = new java.util.ArrayList<>();
+        for (LoadbalanceEntry e : rules) {
+            each.add(encode(e));
+        }
+        saveEncoded(each);
+    }
+
+    /** One rule as it is written into the file, so a caller can keep the bytes of unchanged rules. */
+    public static byte[] encode(LoadbalanceEntry e) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(e);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Writes rules already encoded by {@link #encode}: at 10,000 rules re-encoding them all per change is the cost. */
+    public void saveEncoded(java.util.Collection<byte[]> rules) {
         try {
             Files.createDirectories(dir);
             Path tmp = dir.resolve(FILE + ".tmp");
-            byte[] bytes = Json.MAPPER.writeValueAsBytes(a);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(rules.size() * 300 + 16);
+            out.write("{\"lbAttr\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            boolean first = true;
+            for (byte[] r : rules) {
+                if (!first) {
+                    out.write(',');
+                }
+                out.write(r);
+                first = false;
+            }
+            out.write("]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] bytes = out.toByteArray();
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
