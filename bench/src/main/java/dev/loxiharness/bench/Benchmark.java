@@ -1,0 +1,47 @@
+package dev.loxiharness.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One named benchmark: it fills a report with figures (for the table) and details (for the JSON). */
+interface Benchmark {
+    String name();
+
+    String description();
+
+    void run(Env env, Report report) throws Exception;
+
+    /** What one benchmark produced, also when it failed half-way. */
+    final class Report {
+        final String bench;
+        final List<Figure> figures = new ArrayList<>();
+        final Map<String, Object> details = new LinkedHashMap<>();
+        final List<String> notes = new ArrayList<>();
+
+        Report(String bench) {
+            this.bench = bench;
+        }
+
+        Figure add(String label, double value, String unit, Double baseline, String baselineLabel, String target,
+                   Boolean met) {
+            Figure f = Figure.of(bench, label, value, unit, baseline, baselineLabel, target, met);
+            figures.add(f);
+            return f;
+        }
+
+        void fail(String label, String why) {
+            figures.add(Figure.failed(bench, label, why));
+        }
+
+        /** A line printed under the table (how a figure was taken, what to keep in mind). */
+        void note(String line) {
+            notes.add(line);
+        }
+
+        void detail(String key, Object value) {
+            details.put(key, value);
+        }
+    }
+}

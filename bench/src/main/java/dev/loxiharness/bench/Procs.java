@@ -1,0 +1,115 @@
+package dev.loxiharness.bench;
+
+import dev.loxiharness.netns.ExecResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Short-lived commands of the benchmarks (wrk, nft, the load client, loxicmd), each with a bounded
+ * wait and timed from start to exit. Every running one is remembered, so that a Ctrl-C or a kill of
+ * the benchmark ends them too (by their own pid), not only the long-running ones the lab spawned.
+ */
+final class Procs {
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Procs::end), "bench-procs"));
+    }
+
+    private Procs() {
+    }
+
+    /** A finished command and its wall time, spawn to exit, in seconds. */
+    record Timed(ExecResult result, double seconds) {
+        boolean ok() {
+            return result.ok();
+        }
+    }
+
+    static Timed run(List<String> argv, String stdin, Duration timeout) {
+        long t0 = System.nanoTime();
+        Process p;
+        try {
+            p = new ProcessBuilder(argv).start();
+        } catch (IOException e) {
+            return new Timed(new ExecResult(argv, 127, "", e.getMessage()), 0);
+        }
+        LIVE.add(p);
+        try {
+            CompletableFuture<String> out = drain(p.getInputStream());
+            CompletableFuture<String> err = drain(p.getErrorStream());
+            try (OutputStream in = p.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // it exited without reading its input; the exit code tells why
+            }
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                end(p);
+                return new Timed(new ExecResult(argv, 124, out.getNow(""),
+                        "timed out after " + timeout.toSeconds() + " s; " + err.getNow("")), timeout.toMillis() / 1e3);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Timed(new ExecResult(argv, p.exitValue(), out.join(), err.join()), seconds);
+        } catch (InterruptedException e) {
+            end(p);
+            Thread.currentThread().interrupt();
+            return new Timed(new ExecResult(argv, 130, "", "interrupted"), 0);
+        } finally {
+            LIVE.remove(p);
+        }
+    }
+
+    static Timed run(List<String> argv, Duration timeout) {
+        return run(argv, null, timeout);
+    }
+
+    /** Starts a process whose output the caller reads; it is ended on JVM exit unless {@link #end} ran first. */
+    static Process start(List<String> argv) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            LIVE.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGTERM, then SIGKILL after two seconds: only this process, by its pid. */
+    static void end(Process p) {
+        LIVE.remove(p);
+        if (!p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(2, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static CompletableFuture<String> drain(InputStream s) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (s) {
+                return new String(s.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        });
+    }
+}

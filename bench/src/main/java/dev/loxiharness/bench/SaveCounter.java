@@ -1,0 +1,80 @@
+package dev.loxiharness.bench;
+
+import dev.loxiharness.loxilb.store.RuleStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Counts the daemon's saves of lbconfig.txt (each writes a fresh {@code lbconfig.txt.tmp} and
+ * renames it) by watching its config directory with inotify: the daemon saves once per
+ * group-committed batch, so this is the number of batches, seen without touching the daemon.
+ */
+final class SaveCounter implements AutoCloseable {
+    private final WatchService watch;
+    private final Thread thread;
+    private final AtomicInteger saves = new AtomicInteger();
+    private volatile boolean running = true;
+
+    SaveCounter(Path dir) {
+        try {
+            watch = FileSystems.getDefault().newWatchService();
+            dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        thread = new Thread(this::loop, "save-counter");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        String tmp = RuleStore.FILE + ".tmp";
+        while (running) {
+            WatchKey key;
+            try {
+                key = watch.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException | java.nio.file.ClosedWatchServiceException e) {
+                return;
+            }
+            if (key == null) {
+                continue;
+            }
+            key.pollEvents().forEach(e -> {
+                if (e.context() instanceof Path p && p.toString().equals(tmp)) {
+                    saves.incrementAndGet();
+                }
+            });
+            key.reset();
+        }
+    }
+
+    /** Saves seen so far (waits briefly for events still queued). */
+    int count() {
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return saves.get();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(2000);
+            watch.close();
+        } catch (IOException e) {
+            // nothing to clean up beyond the watch itself
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
