@@ -122,7 +122,7 @@ final class KubernetesBench implements Benchmark {
 
     /** {@link #REQUESTS} GETs on loopback, 8 at a time; the seconds it took. */
     static double hammer(String url) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         long t0 = System.nanoTime();
         try {

@@ -196,20 +196,41 @@ public final class NetnsTopology {
     public static void down(StateDir state) {
         Processes.stopAll(state.ledger().processes, 200);
         for (String ns : state.ledger().namespaces) {
+            killInside(ns);
             Commands.run(List.of("ip", "netns", "del", ns));
         }
         state.delete();
     }
 
+    /**
+     * Ends whatever still runs inside a namespace of ours (by pid) before the namespace goes: a
+     * process whose record was lost would otherwise live on in a namespace nobody can name.
+     */
+    private static void killInside(String ns) {
+        for (String pid : Commands.run(List.of("ip", "netns", "pids", ns)).stdout().split("\\s+")) {
+            if (!pid.isBlank()) {
+                ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
     /** {@code down --all}: every recorded topology, then any namespace with our prefix that no record names. */
     public static List<String> sweep() {
+        return sweep("");
+    }
+
+    /** Like {@link #sweep()}, limited to topologies whose name starts with {@code name} ("" for all). */
+    public static List<String> sweep(String name) {
         List<String> removed = new ArrayList<>();
-        for (String name : StateDir.all()) {
-            down(StateDir.open(name));
-            removed.add(name);
+        for (String n : StateDir.all()) {
+            if (n.startsWith(name)) {
+                down(StateDir.open(n));
+                removed.add(n);
+            }
         }
         for (String ns : Commands.run(List.of("ip", "netns", "list")).stdout().lines()
-                .map(l -> l.split(" ")[0]).filter(n -> n.startsWith(PREFIX)).toList()) {
+                .map(l -> l.split(" ")[0]).filter(n -> n.startsWith(PREFIX + name)).toList()) {
+            killInside(ns);
             Commands.run(List.of("ip", "netns", "del", ns));
             removed.add(ns);
         }

@@ -142,14 +142,18 @@ public final class Evidence {
                     probes.add(() -> exec(section, node, nd.resolve("gobgp-global-rib.json"), JSON, "gobgp", "global", "rib", "-a", "ipv4", "-j"));
                 }
                 String loxicmd = target.home().resolve("bin/loxicmd").toString();
-                probes.add(() -> exec(section, node, nd.resolve("loxicmd-get-lb.txt"), TEXT, loxicmd, "get", "lb", "-o", "wide"));
+                probes.add(() -> titled(section, node, nd.resolve("loxicmd-get-lb.txt"), TEXT, "loxicmd get lb -o wide",
+                        loxicmd, "get", "lb", "-o", "wide"));
             }
             Path birdSocket = target.stateDir().resolve(node + ".bird.ctl");
             if (Files.exists(birdSocket)) {
                 String sock = birdSocket.toString();
-                probes.add(() -> exec(section, node, nd.resolve("birdc-show-protocols-all.txt"), TEXT, "birdc", "-s", sock, "show", "protocols", "all"));
-                probes.add(() -> exec(section, node, nd.resolve("birdc-show-route.txt"), TEXT, "birdc", "-s", sock, "show", "route"));
-                probes.add(() -> exec(section, node, nd.resolve("birdc-show-route-all.txt"), TEXT, "birdc", "-s", sock, "show", "route", "all"));
+                for (String what : List.of("protocols all", "route", "route all")) {
+                    List<String> cmd = new ArrayList<>(List.of("birdc", "-s", sock, "show"));
+                    cmd.addAll(List.of(what.split(" ")));
+                    probes.add(() -> titled(section, node, nd.resolve("birdc-show-" + what.replace(' ', '-') + ".txt"), TEXT,
+                            "birdc show " + what, cmd.toArray(String[]::new)));
+                }
             }
             probes.add(() -> exec(section, node, nd.resolve("ip-addr.json"), JSON, "ip", "-j", "addr"));
             probes.add(() -> exec(section, node, nd.resolve("ip-route.json"), JSON, "ip", "-j", "route"));
@@ -171,8 +175,12 @@ public final class Evidence {
     }
 
     private Item exec(String section, String node, Path file, String mime, String... cmd) {
-        return record(section, file, mime, String.join(" ", cmd),
-                () -> target.exec(node, PROBE_TIMEOUT, List.of(cmd)));
+        return titled(section, node, file, mime, String.join(" ", cmd), cmd);
+    }
+
+    /** {@code title}: the command as a person would type it (without socket paths and the like). */
+    private Item titled(String section, String node, Path file, String mime, String title, String... cmd) {
+        return record(section, file, mime, title, () -> target.exec(node, PROBE_TIMEOUT, List.of(cmd)));
     }
 
     private Item kubectl(Path file, String... args) {
@@ -190,7 +198,7 @@ public final class Evidence {
                 return new Item(section, title, file, mime, true);
             }
             Path failed = file.resolveSibling(file.getFileName() + ".failed.txt");
-            Files.writeString(failed, "$ " + title + "\nexit " + r.exitCode() + "\n--- stderr\n" + r.stderr()
+            Files.writeString(failed, "$ " + String.join(" ", r.argv()) + "\nexit " + r.exitCode() + "\n--- stderr\n" + r.stderr()
                     + "\n--- stdout\n" + r.stdout());
             return new Item(section, title + " (exit " + r.exitCode() + ")", failed, TEXT, false);
         } catch (Exception e) {

@@ -41,6 +41,7 @@ public final class CalicoNodeRole implements NodeRole {
         String self = ctx.node().primaryAddress();
         Cidr pool = Cidr.parse(k.podCidr());
         StringBuilder s = new StringBuilder();
+        s.append("log stderr all;\n");
         s.append("router id ").append(self).append(";\n");
         s.append("protocol device {}\n");
         s.append("protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; merge paths on; }\n");

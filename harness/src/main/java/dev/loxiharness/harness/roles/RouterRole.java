@@ -30,6 +30,7 @@ public final class RouterRole implements NodeRole {
         Topology.Bgp bgp = node.bgp();
         String id = bgp.routerId() != null ? bgp.routerId() : node.primaryAddress();
         StringBuilder s = new StringBuilder();
+        s.append("log stderr all;\n");
         s.append("router id ").append(id).append(";\n");
         s.append("protocol device {}\n");
         StringBuilder exported = new StringBuilder();

@@ -33,9 +33,12 @@ class NetnsTopologyIT {
     static String rootSnapshot() {
         StringBuilder s = new StringBuilder();
         for (List<String> cmd : List.of(List.of("ip", "-br", "link"), List.of("ip", "-br", "addr"), List.of("ip", "route"),
-                List.of("ip", "rule"), List.of("nft", "list", "ruleset"), List.of("ip", "netns", "list"))) {
+                List.of("ip", "rule"), List.of("nft", "list", "ruleset"))) {
             s.append(String.join(" ", cmd)).append('\n').append(Commands.run(cmd).stdout());
         }
+        // only our namespaces: other builds and benchmarks on the machine may add theirs meanwhile
+        s.append("ip netns list (lxh-*)\n").append(Commands.run(List.of("ip", "netns", "list")).stdout().lines()
+                .filter(l -> l.startsWith("lxh-")).collect(java.util.stream.Collectors.joining("\n")));
         return s.toString();
     }
 
@@ -82,7 +85,7 @@ class NetnsTopologyIT {
                 .until(() -> Files.exists(ledger) && Files.readString(ledger).contains("\"pid\""));
         List<StateDir.ProcessRecord> procs = StateDir.open("small").ledger().processes;
         up.destroyForcibly().waitFor();
-        List<String> removed = NetnsTopology.sweep();
+        List<String> removed = NetnsTopology.sweep("small");
         assertThat(removed).contains("small");
         assertThat(Commands.run(List.of("ip", "netns", "list")).stdout()).doesNotContain("lxh-small");
         assertThat(procs).noneMatch(Processes::alive);

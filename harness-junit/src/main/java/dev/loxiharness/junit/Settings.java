@@ -1,0 +1,82 @@
+package dev.loxiharness.junit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** The system properties the extension reads, with their defaults. */
+final class Settings {
+    static final String HOME = "loxiharness.home";
+    static final String TOPOLOGY = "loxiharness.topology";
+    static final String BACKEND = "loxiharness.backend";
+    static final String EVIDENCE = "loxiharness.evidence";
+    static final String CAPTURES = "loxiharness.captures";
+    static final String KIND_IMAGES = "loxiharness.kind.images";
+
+    private Settings() {
+    }
+
+    /**
+     * The repository root: {@code -Dloxiharness.home}, else the nearest folder upwards from the
+     * working directory that holds {@code topologies/} and {@code bin/loxilb}.
+     */
+    static Path home() {
+        String prop = System.getProperty(HOME);
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop).toAbsolutePath().normalize();
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("topologies")) && Files.exists(p.resolve("bin/loxilb"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("cannot find the loxiharness repository: set -D" + HOME + "=PATH");
+    }
+
+    static String backend() {
+        return System.getProperty(BACKEND, "netns").trim();
+    }
+
+    static Optional<String> topologyOverride() {
+        return Optional.ofNullable(System.getProperty(TOPOLOGY)).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    static Path evidenceDir() {
+        return Path.of(System.getProperty(EVIDENCE, "target/evidence")).toAbsolutePath();
+    }
+
+    static Path capturesDir() {
+        return Path.of(System.getProperty(CAPTURES, "target/captures")).toAbsolutePath();
+    }
+
+    static List<String> kindImages() {
+        return List.of(System.getProperty(KIND_IMAGES, "kindest/node,calico/node").split("\\s*,\\s*"));
+    }
+
+    /**
+     * A topology file by name ({@code seed}, {@code seed.yaml}: looked up in {@code <home>/topologies/})
+     * or by path (absolute, or relative to the working directory).
+     */
+    static Path topologyFile(String spec, Path home) {
+        Path given = Path.of(spec);
+        if (given.isAbsolute()) {
+            return requireFile(given, spec);
+        }
+        for (String candidate : spec.endsWith(".yaml") || spec.endsWith(".yml") ? List.of(spec) : List.of(spec + ".yaml", spec)) {
+            Path inHome = home.resolve("topologies").resolve(candidate);
+            if (Files.isRegularFile(inHome)) {
+                return inHome;
+            }
+        }
+        return requireFile(given.toAbsolutePath(), spec);
+    }
+
+    private static Path requireFile(Path p, String spec) {
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("no topology file " + spec + " (looked for " + p
+                    + " and in the repository's topologies/)");
+        }
+        return p.normalize();
+    }
+}

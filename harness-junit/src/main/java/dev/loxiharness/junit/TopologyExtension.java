@@ -1,0 +1,281 @@
+package dev.loxiharness.junit;
+
+import dev.loxiharness.harness.backend.NetnsTopology;
+import dev.loxiharness.harness.backend.Progress;
+import dev.loxiharness.harness.evidence.Evidence;
+import dev.loxiharness.harness.model.TopologyLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestInstancePostProcessor;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * The JUnit 5 side of {@link Topology}: skips a class where its backend cannot run (saying why),
+ * brings the topology up before the class's first test and down after its last (also on failure,
+ * and on JVM exit), hands out the {@link TopologyHandle}, and saves the evidence of every failed
+ * test without ever replacing the test's own failure.
+ */
+public final class TopologyExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback,
+        TestInstancePostProcessor, ParameterResolver, BeforeEachCallback, AfterTestExecutionCallback, TestWatcher {
+
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(TopologyExtension.class);
+    private static final String RUNNING = "running";
+    private static final String EVIDENCE_DONE = "evidence collected";
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext ctx) {
+        if (ctx.getTestMethod().isPresent() || ctx.getTestClass().isEmpty() || inherited(ctx) != null) {
+            return ConditionEvaluationResult.enabled("the class decides");
+        }
+        String backend = Settings.backend();
+        Path home = Settings.home();
+        @SuppressWarnings("unchecked")
+        Optional<String> whyNot = ctx.getRoot().getStore(NS)
+                .getOrComputeIfAbsent("why not " + backend, k -> Backends.whyNot(backend, home), Optional.class);
+        AllureEnvironment.record("backend", backend);
+        if (whyNot.isPresent()) {
+            System.out.println("SKIPPED " + ctx.getRequiredTestClass().getSimpleName() + ": " + whyNot.get());
+            return ConditionEvaluationResult.disabled(whyNot.get());
+        }
+        return ConditionEvaluationResult.enabled(backend + " backend available");
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext ctx) {
+        TopologyHandle handle = ensureUp(ctx);
+        injectFields(ctx.getRequiredTestClass(), null, handle);
+        ctx.getTestInstance().ifPresent(i -> injectFields(i.getClass(), i, handle));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext ctx) {
+        Running r = ctx.getStore(NS).remove(RUNNING, Running.class);
+        if (r != null) {
+            r.close();
+        }
+    }
+
+    @Override
+    public void postProcessTestInstance(Object instance, ExtensionContext ctx) {
+        // with a per-class lifecycle the instance exists before beforeAll
+        injectFields(instance.getClass(), instance, ensureUp(classContext(ctx)));
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext p, ExtensionContext ctx) {
+        return p.getParameter().getType() == TopologyHandle.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext p, ExtensionContext ctx) {
+        try {
+            return ensureUp(classContext(ctx));
+        } catch (RuntimeException e) {
+            throw new ParameterResolutionException("no topology for " + p.getParameter() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext ctx) {
+        Running r = find(ctx);
+        if (r != null && AllureGlue.active()) {
+            try {
+                io.qameta.allure.Allure.parameter("topology", r.handle.file().getFileName() + " (as " + r.handle.name() + ")");
+                io.qameta.allure.Allure.parameter("backend", r.handle.backend());
+            } catch (Throwable ignored) {
+                // the report only
+            }
+        }
+    }
+
+    @Override
+    public void afterTestExecution(ExtensionContext ctx) {
+        // right after the test method, before @AfterEach changes anything
+        ctx.getExecutionException().filter(e -> !(e instanceof TestAbortedException)).ifPresent(e -> collectEvidence(ctx, e));
+    }
+
+    @Override
+    public void testFailed(ExtensionContext ctx, Throwable cause) {
+        // failures outside the test method (@BeforeEach, @AfterEach) have no evidence yet
+        collectEvidence(ctx, cause);
+    }
+
+    /** Never throws: the test's own failure is what JUnit reports. */
+    private void collectEvidence(ExtensionContext ctx, Throwable cause) {
+        try {
+            ExtensionContext.Store methodStore = ctx.getStore(NS);
+            if (methodStore.get(EVIDENCE_DONE) != null) {
+                return;
+            }
+            methodStore.put(EVIDENCE_DONE, Boolean.TRUE);
+            Running r = find(ctx);
+            if (r == null) {
+                return;
+            }
+            Path dir = Settings.evidenceDir().resolve(className(ctx.getRequiredTestClass())).resolve(testName(ctx));
+            deleteTree(dir);
+            Evidence.Report report = r.handle.collectEvidence(dir);
+            StringWriter trace = new StringWriter();
+            cause.printStackTrace(new PrintWriter(trace));
+            Files.writeString(dir.resolve("failure.txt"), trace.toString());
+            System.err.printf("evidence of the failure of %s: %s (%d files, %d failed probes, %d ms)%n", ctx.getDisplayName(), dir,
+                    report.items().size(), report.failed(), report.took().toMillis());
+            AllureGlue.evidence(report);
+        } catch (Throwable t) {
+            System.err.println("evidence of the failure of " + ctx.getDisplayName() + " could not be collected: " + t);
+        }
+    }
+
+    /**
+     * The topology file {@code testClass} will run on ({@code -Dloxiharness.topology}, else its
+     * {@link Topology} annotation), parsed but not brought up: for conditions such as
+     * {@code @EnabledIf} that decide before anything starts.
+     */
+    public static dev.loxiharness.harness.model.Topology selected(Class<?> testClass) {
+        return TopologyLoader.load(selectedFile(testClass, Settings.home()));
+    }
+
+    static Path selectedFile(Class<?> testClass, Path home) {
+        String spec = Settings.topologyOverride().orElseGet(() -> AnnotationSupport.findAnnotation(testClass, Topology.class)
+                .map(Topology::value).orElse("seed.yaml"));
+        return Settings.topologyFile(spec, home);
+    }
+
+    private static TopologyHandle ensureUp(ExtensionContext classCtx) {
+        Running inherited = inherited(classCtx);
+        if (inherited != null) {
+            return inherited.handle;
+        }
+        return classCtx.getStore(NS).getOrComputeIfAbsent(RUNNING, k -> Running.up(classCtx.getRequiredTestClass()), Running.class).handle;
+    }
+
+    /** The topology of an enclosing class, for a {@code @Nested} class without a {@code @Topology} of its own. */
+    private static Running inherited(ExtensionContext classCtx) {
+        if (classCtx.getTestClass().map(c -> AnnotationSupport.isAnnotated(c, Topology.class)).orElse(false)) {
+            return null;
+        }
+        return classCtx.getParent().map(p -> p.getStore(NS).get(RUNNING, Running.class)).orElse(null);
+    }
+
+    private static Running find(ExtensionContext ctx) {
+        return ctx.getStore(NS).get(RUNNING, Running.class);
+    }
+
+    private static ExtensionContext classContext(ExtensionContext ctx) {
+        ExtensionContext c = ctx;
+        while (c.getTestMethod().isPresent() && c.getParent().isPresent()) {
+            c = c.getParent().get();
+        }
+        return c;
+    }
+
+    private static void injectFields(Class<?> type, Object instance, TopologyHandle handle) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getType() == TopologyHandle.class && Modifier.isStatic(f.getModifiers()) == (instance == null)
+                        && !Modifier.isFinal(f.getModifiers())) {
+                    try {
+                        f.setAccessible(true);
+                        f.set(instance, handle);
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException("cannot inject the topology into " + f, e);
+                    }
+                }
+            }
+        }
+    }
+
+    static String className(Class<?> c) {
+        String n = c.getName();
+        return n.substring(n.lastIndexOf('.') + 1);
+    }
+
+    static String testName(ExtensionContext ctx) {
+        String method = ctx.getTestMethod().map(java.lang.reflect.Method::getName).orElse("class");
+        String display = ctx.getDisplayName();
+        String name = display.startsWith(method + "(") ? method : method + "-" + display;
+        name = name.replaceAll("[^A-Za-z0-9._-]+", "_");
+        return name.length() > 100 ? name.substring(0, 100) : name;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** A topology that is up, owned by one test class; closing it brings it down. */
+    static final class Running implements AutoCloseable {
+        final TopologyHandle handle;
+        private final Thread shutdownHook;
+        private boolean closed;
+
+        private Running(TopologyHandle handle) {
+            this.handle = handle;
+            this.shutdownHook = new Thread(() -> {
+                System.err.println("JVM exit: removing " + handle);
+                handle.down();
+            }, "topology-down " + handle.name());
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+
+        static Running up(Class<?> testClass) {
+            Path home = Settings.home();
+            String backend = Settings.backend();
+            Optional<String> whyNot = Backends.whyNot(backend, home);
+            if (whyNot.isPresent()) {
+                throw new TestAbortedException(whyNot.get());
+            }
+            Path file = selectedFile(testClass, home);
+            var loaded = TopologyLoader.load(file);
+            var t = loaded.withName(TopologyNames.unique(loaded.name()));
+            System.out.println("topology " + t.name() + " (" + file.getFileName() + ") on the " + backend + " backend for "
+                    + testClass.getSimpleName() + ":");
+            Progress progress = new Progress(System.out);
+            NetnsTopology topo = NetnsTopology.up(t, home, progress);
+            System.out.printf("  %5.2fs  up%n", progress.seconds());
+            AllureEnvironment.record("topology." + testClass.getSimpleName(), file.getFileName().toString());
+            return new Running(new TopologyHandle(topo, file, backend, home));
+        }
+
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            long start = System.nanoTime();
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is exiting: the hook does it
+                return;
+            }
+            handle.down();
+            System.out.printf("topology %s down in %.2f s%n", handle.name(), (System.nanoTime() - start) / 1e9);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.loxiharness.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+    static final Path HOME = Settings.home();
+
+    @Test
+    void topologyFilesByNameOrPath() {
+        assertThat(Settings.topologyFile("seed.yaml", HOME)).isEqualTo(HOME.resolve("topologies/seed.yaml"));
+        assertThat(Settings.topologyFile("seed-l2", HOME)).isEqualTo(HOME.resolve("topologies/seed-l2.yaml"));
+        assertThat(Settings.topologyFile("src/test/resources/tiny.yaml", HOME)).isEqualTo(Path.of("src/test/resources/tiny.yaml").toAbsolutePath());
+        assertThatThrownBy(() -> Settings.topologyFile("nope.yaml", HOME)).hasMessageContaining("no topology file nope.yaml");
+    }
+
+    @RepeatedTest(20)
+    void uniqueNamesFitTheSchema() {
+        assertThat(TopologyNames.unique("seed")).matches("seed-[a-z0-9]{3}");
+        assertThat(TopologyNames.unique("averylongname")).matches("averylon-[a-z0-9]{3}").hasSizeLessThanOrEqualTo(12);
+        assertThat(TopologyNames.unique("seed-l2-x")).matches("seed-l2-[a-z0-9]{3}");
+    }
+}
