@@ -38,11 +38,12 @@ final class KubernetesBench implements Benchmark {
     @Override
     public void run(Env env, Report report) throws Exception {
         String topology = env.root().resolve("topology").toString();
-        Procs.run(List.of(topology, "down", "--all"), Duration.ofSeconds(60));
         Procs.Timed up = Procs.run(List.of(topology, "up"), Duration.ofSeconds(180));
         if (!up.ok()) {
             report.fail("./topology up of the seed", TopologyBench.tail(up.result()));
-            Procs.run(List.of(topology, "down", "--all"), Duration.ofSeconds(60));
+            if (up.result().exitCode() == 3) { // up, but a check failed: it is ours to remove
+                Procs.run(List.of(topology, "down", "seed"), Duration.ofSeconds(60));
+            }
             return;
         }
         Path dir = Files.createTempDirectory("kube-bench");
@@ -83,7 +84,7 @@ final class KubernetesBench implements Benchmark {
             report.detail("requestsSeconds", seconds);
             report.note("the agent JVM holds the API server, the scheduler, kubelets, kube-proxies and calico-node (-Xmx192m)");
         } finally {
-            Procs.run(List.of(topology, "down"), Duration.ofSeconds(60));
+            Procs.run(List.of(topology, "down", "seed"), Duration.ofSeconds(60));
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
