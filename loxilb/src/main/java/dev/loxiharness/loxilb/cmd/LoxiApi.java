@@ -7,14 +7,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,7 +23,6 @@ final class LoxiApi {
     private final String base;
     private final int timeoutSeconds;
     private final String token;
-    private HttpClient client;
 
     /** An answer of the API. */
     record Reply(int status, String body) {
@@ -107,53 +99,51 @@ final class LoxiApi {
         } catch (IllegalArgumentException e) {
             throw new Unreachable("invalid address", e);
         }
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        if (!token.isEmpty()) {
-            req.header("Authorization", token);
-        }
-        if (timeoutSeconds > 0) {
-            req.timeout(Duration.ofSeconds(timeoutSeconds));
-        }
+        // HttpURLConnection rather than java.net.http: the latter sets up TLS (SSLContext, cacerts)
+        // even for plain http, which is a third of a loxicmd call's start-up.
+        java.net.HttpURLConnection c = null;
         try {
-            HttpResponse<String> resp = client().send(req.build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new Reply(resp.statusCode(), resp.body());
-        } catch (HttpConnectTimeoutException e) {
-            throw new Unreachable("connection timed out after " + timeoutSeconds + "s", e);
-        } catch (HttpTimeoutException e) {
-            throw new Unreachable("no answer within " + timeoutSeconds + "s", e);
+            c = (java.net.HttpURLConnection) uri.toURL().openConnection();
+            c.setRequestMethod(method);
+            c.setInstanceFollowRedirects(true);
+            c.setRequestProperty("Content-Type", "application/json");
+            if (!token.isEmpty()) {
+                c.setRequestProperty("Authorization", token);
+            }
+            if (timeoutSeconds > 0) {
+                c.setConnectTimeout(timeoutSeconds * 1000);
+                c.setReadTimeout(timeoutSeconds * 1000);
+            }
+            if (body != null) {
+                c.setDoOutput(true);
+                try (java.io.OutputStream out = c.getOutputStream()) {
+                    out.write(body.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            int status = c.getResponseCode();
+            java.io.InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new Reply(status, text);
+        } catch (java.net.SocketTimeoutException e) {
+            String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            throw new Unreachable(m.contains("connect") ? "connection timed out after " + timeoutSeconds + "s"
+                    : "no answer within " + timeoutSeconds + "s", e);
         } catch (ConnectException e) {
-            Throwable root = rootCause(e);
-            boolean unresolved = root instanceof UnresolvedAddressException || root instanceof UnknownHostException;
-            throw new Unreachable(unresolved ? "unknown host" : "connection refused", e);
+            throw new Unreachable("connection refused", e);
+        } catch (UnknownHostException e) {
+            throw new Unreachable("unknown host", e);
         } catch (SSLException e) {
             throw new Unreachable("TLS error: " + e.getMessage(), e);
         } catch (IOException e) {
             String msg = e.getMessage();
             throw new Unreachable(msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unreachable("interrupted", e);
         } catch (IllegalArgumentException e) {
             throw new Unreachable(e.getMessage(), e);
-        }
-    }
-
-    private HttpClient client() {
-        if (client == null) {
-            // HTTP/1.1 as Go's client uses for plain http; the JDK default would try an h2c upgrade.
-            HttpClient.Builder b = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .followRedirects(HttpClient.Redirect.NORMAL);
-            if (timeoutSeconds > 0) {
-                b.connectTimeout(Duration.ofSeconds(timeoutSeconds));
+        } finally {
+            if (c != null) {
+                c.disconnect();
             }
-            client = b.build();
         }
-        return client;
     }
 
     private static Throwable rootCause(Throwable t) {
