@@ -169,7 +169,9 @@ public final class RestApi {
     }
 
     private void getRules(Context ctx) {
-        List<LoadbalanceEntry> all = lb.rules().stream().map(v -> RuleMapper.toWire(v.rule(), v.endpointUp())).toList();
+        Map<Long, Map<String, String>> counters = lb.counters();
+        List<LoadbalanceEntry> all = lb.rules().stream().map(v -> RuleMapper.toWire(v.rule(), v.endpointUp(),
+                counters.getOrDefault(v.id(), Map.of()))).toList();
         ctx.json(Map.of("lbAttr", all));
     }
 

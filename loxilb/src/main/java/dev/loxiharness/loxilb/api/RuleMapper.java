@@ -191,6 +191,11 @@ public final class RuleMapper {
 
     /** The rule as GET returns it: the fields upstream echoes, with effective values and endpoint state. */
     public static LoadbalanceEntry toWire(LbRule r, Map<EndpointSpec, Boolean> endpointUp) {
+        return toWire(r, endpointUp, Map.of());
+    }
+
+    /** As GET shows it, with each endpoint's {@code packets:bytes} ({@code 0:0} before any traffic). */
+    public static LoadbalanceEntry toWire(LbRule r, Map<EndpointSpec, Boolean> endpointUp, Map<String, String> counters) {
         LoadbalanceEntry e = new LoadbalanceEntry();
         LoadbalanceEntry.ServiceArguments a = new LoadbalanceEntry.ServiceArguments();
         RuleKey k = r.key();
@@ -229,7 +234,7 @@ public final class RuleMapper {
             x.targetPort = (long) ep.port();
             x.weight = (long) ep.weight();
             x.state = endpointUp.getOrDefault(ep, true) ? "active" : "inactive";
-            x.counter = "0:0";
+            x.counter = counters.getOrDefault(ep.target(), "0:0");
             return x;
         }).toList();
         return e;

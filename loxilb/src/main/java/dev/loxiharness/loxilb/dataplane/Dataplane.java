@@ -13,6 +13,14 @@ public interface Dataplane extends AutoCloseable {
     /** Applies the changes, in order, as one transaction. */
     void apply(List<Change> changes);
 
+    /**
+     * Traffic per endpoint so far: rule id -> endpoint ({@code ip:port}) -> {@code packets:bytes},
+     * as upstream's {@code counter}. Endpoints without traffic are absent.
+     */
+    default java.util.Map<Long, java.util.Map<String, String>> counters() {
+        return java.util.Map.of();
+    }
+
     /** Removes everything this data plane installed. */
     @Override
     void close();

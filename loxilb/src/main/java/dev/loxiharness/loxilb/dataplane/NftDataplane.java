@@ -28,6 +28,31 @@ public final class NftDataplane implements Dataplane {
     }
 
     @Override
+    public java.util.Map<Long, java.util.Map<String, String>> counters() {
+        java.util.Map<Long, java.util.Map<String, String>> out = new java.util.HashMap<>();
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = dev.loxiharness.loxilb.api.Json.MAPPER.readTree(
+                    nft.query("-j", "list", "set", "ip", renderer.table(), "epstats"));
+            for (com.fasterxml.jackson.databind.JsonNode item : root.path("nftables")) {
+                for (com.fasterxml.jackson.databind.JsonNode e : item.path("set").path("elem")) {
+                    com.fasterxml.jackson.databind.JsonNode elem = e.path("elem");
+                    com.fasterxml.jackson.databind.JsonNode key = elem.path("val").path("concat");
+                    if (key.size() != 3) {
+                        continue;
+                    }
+                    com.fasterxml.jackson.databind.JsonNode c = elem.path("counter");
+                    out.computeIfAbsent(key.get(0).asLong(), k -> new java.util.HashMap<>())
+                            .put(key.get(1).asText() + ":" + key.get(2).asText(),
+                                    c.path("packets").asLong() + ":" + c.path("bytes").asLong());
+                }
+            }
+        } catch (RuntimeException | java.io.IOException e) {
+            // no counters is better than no answer: GET shows 0:0
+        }
+        return out;
+    }
+
+    @Override
     public void close() {
         nft.apply(renderer.deleteTable());
     }

@@ -22,6 +22,7 @@ import java.util.List;
  *             [persist: dnat to ip saddr map @persist_ID]
  *             dnat to meta mark . (numgen inc | jhash | ...) mod SLOTS map @eps
  * postrouting: ct status dnat meta mark @snatmarks masquerade           (onearm, fullnat)
+ * forward:    ct mark . ip daddr . th dport counted in @epstats        (endpoint counters)
  * learn:      ct state new meta mark vmap @persistlearn -> update @persist_ID
  * </pre>
  */
@@ -48,6 +49,7 @@ public final class NftRenderer {
                 .append("  map epaddrs { typeof meta mark . numgen inc mod 2 : ip daddr; }\n")
                 .append("  set snatmarks { type mark; }\n")
                 .append("  map persistlearn { type mark : verdict; }\n")
+                .append("  set epstats { typeof ct mark . ip daddr . tcp dport; flags dynamic; counter; size 65535; }\n")
                 .append("  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n")
                 .append("    ip daddr . meta l4proto . th dport vmap @svcs\n")
                 .append("    ip daddr . meta l4proto . th dport vmap @svcranges\n  }\n")
@@ -58,6 +60,8 @@ public final class NftRenderer {
                 .append("    ct status dnat meta mark @snatmarks masquerade\n  }\n")
                 .append("  chain learn {\n    type filter hook postrouting priority filter; policy accept;\n")
                 .append("    ct state new meta mark vmap @persistlearn\n  }\n")
+                .append("  chain forwarding {\n    type filter hook forward priority filter; policy accept;\n")
+                .append("    ct mark != 0 ct direction original update @epstats { ct mark . ip daddr . th dport }\n  }\n")
                 .append("}\n");
         for (ServicePlan p : services) {
             add(s, p);
@@ -143,6 +147,8 @@ public final class NftRenderer {
                     .append(" } drop\n");
         }
         s.append(chain).append("meta mark set ").append(p.id()).append('\n');
+        // the connection keeps the rule's id, so every packet of it counts for its endpoint (epstats)
+        s.append(chain).append("ct mark set meta mark").append('\n');
         int slots = slots(p).size();
         if (slots == 0) {
             s.append(chain).append("drop\n");

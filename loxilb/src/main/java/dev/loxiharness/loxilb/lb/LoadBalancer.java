@@ -115,6 +115,11 @@ public final class LoadBalancer implements AutoCloseable {
         return table.list();
     }
 
+    /** Per-endpoint traffic counters from the data plane (rule id -> ip:port -> packets:bytes). */
+    public Map<Long, Map<String, String>> counters() {
+        return dataplane.counters();
+    }
+
     /** Adds or replaces a host probe (POST /config/endpoint). */
     public synchronized void putHostProbe(ProbeTarget t) {
         hostProbes.put(t.hostKey(), t);

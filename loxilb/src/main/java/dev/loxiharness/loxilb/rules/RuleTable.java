@@ -26,8 +26,8 @@ public final class RuleTable {
         }
     }
 
-    /** A rule with the state of each endpoint, for GET. */
-    public record RuleView(LbRule rule, Map<EndpointSpec, Boolean> endpointUp) {
+    /** A rule with its id (the data plane's mark) and the state of each endpoint, for GET. */
+    public record RuleView(long id, LbRule rule, Map<EndpointSpec, Boolean> endpointUp) {
     }
 
     /**
@@ -155,7 +155,7 @@ public final class RuleTable {
             for (EndpointSpec ep : e.rule().endpoints()) {
                 states.put(ep, !e.downTargets().contains(ep.target()));
             }
-            out.add(new RuleView(e.rule(), states));
+            out.add(new RuleView(e.id(), e.rule(), states));
         }
         return out;
     }

@@ -32,6 +32,7 @@ class NftRendererTest {
         assertThat(s).isEqualTo("""
                 add chain ip loxilb svc_7
                 add rule ip loxilb svc_7 meta mark set 7
+                add rule ip loxilb svc_7 ct mark set meta mark
                 add rule ip loxilb svc_7 meta l4proto tcp dnat ip to meta mark . numgen inc mod 2 map @eps
                 add element ip loxilb svcs { 123.123.123.15 . tcp . 8888 : jump svc_7 }
                 add element ip loxilb eps { 7 . 0 : 10.0.1.2 . 8080, 7 . 1 : 10.0.2.2 . 8080 }

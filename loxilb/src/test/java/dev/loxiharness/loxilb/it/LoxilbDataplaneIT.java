@@ -65,6 +65,10 @@ class LoxilbDataplaneIT {
         ExecResult r = lab.api("POST", "/config/loadbalancer", BOTH);
         assertThat(r.stdout()).as(lab.log()).startsWith("{\"result\":\"Success\"}").endsWith("200");
         assertThat(backendsSeen(6)).containsExactlyInAnyOrder("be1", "be2");
+        String listed = lab.api("GET", "/config/loadbalancer/all", null).stdout();
+        assertThat(listed).as("each endpoint counted its packets")
+                .containsPattern("\"counter\":\"[1-9][0-9]*:[1-9][0-9]*\",\"endpointIP\":\"10.0.1.2\"")
+                .containsPattern("\"counter\":\"[1-9][0-9]*:[1-9][0-9]*\",\"endpointIP\":\"10.0.2.2\"");
     }
 
     @Test
