@@ -96,18 +96,7 @@ final class DumpCommands {
         /** As upstream's {@code EPdump}: the endpoints' configuration, {@code {"Attr":[EndPointMod...]}}. */
         private static Map<String, Object> savedEndpoints(LoxicmdMain root) {
             List<JsonNode> eps = GetCommand.list(GetCommand.parse(root.getOk("config/endpoint/all")), "Attr");
-            return GetCommand.wrap("Attr", eps == null || eps.isEmpty() ? null : eps, ep -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("hostName", LoxiApi.text(ep, "hostName"));
-                m.put("name", LoxiApi.text(ep, "name"));
-                m.put("inactiveReTries", LoxiApi.number(ep, "inactiveReTries"));
-                m.put("probeType", LoxiApi.text(ep, "probeType"));
-                m.put("probeReq", LoxiApi.text(ep, "probeReq"));
-                m.put("probeResp", LoxiApi.text(ep, "probeResp"));
-                m.put("probeDuration", LoxiApi.number(ep, "probeDuration"));
-                m.put("probePort", LoxiApi.number(ep, "probePort"));
-                return m;
-            });
+            return GetCommand.wrap("Attr", eps == null || eps.isEmpty() ? null : eps, GetCommand::endpointConfig);
         }
 
         /**

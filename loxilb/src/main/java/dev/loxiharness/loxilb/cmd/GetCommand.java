@@ -161,15 +161,7 @@ final class GetCommand implements Callable<Integer> {
             List<JsonNode> eps = list(parse(root.getOk("config/endpoint/all")), "Attr");
             if (root.output.equals("json")) {
                 printJson(root, wrap("Attr", eps, ep -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("hostName", LoxiApi.text(ep, "hostName"));
-                    m.put("name", LoxiApi.text(ep, "name"));
-                    m.put("inactiveReTries", LoxiApi.number(ep, "inactiveReTries"));
-                    m.put("probeType", LoxiApi.text(ep, "probeType"));
-                    m.put("probeReq", LoxiApi.text(ep, "probeReq"));
-                    m.put("probeResp", LoxiApi.text(ep, "probeResp"));
-                    m.put("probeDuration", LoxiApi.number(ep, "probeDuration"));
-                    m.put("probePort", LoxiApi.number(ep, "probePort"));
+                    Map<String, Object> m = endpointConfig(ep);
                     m.put("minDelay", LoxiApi.text(ep, "minDelay"));
                     m.put("avgDelay", LoxiApi.text(ep, "avgDelay"));
                     m.put("maxDelay", LoxiApi.text(ep, "maxDelay"));
@@ -295,5 +287,19 @@ final class GetCommand implements Callable<Integer> {
                     .row(LoxiApi.text(v, "version"), LoxiApi.text(v, "buildInfo")).render());
             return 0;
         }
+    }
+
+    /** An endpoint's configuration as upstream's EndPointMod orders it (get ep -o json, save). */
+    static Map<String, Object> endpointConfig(JsonNode ep) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hostName", LoxiApi.text(ep, "hostName"));
+        m.put("name", LoxiApi.text(ep, "name"));
+        m.put("inactiveReTries", LoxiApi.number(ep, "inactiveReTries"));
+        m.put("probeType", LoxiApi.text(ep, "probeType"));
+        m.put("probeReq", LoxiApi.text(ep, "probeReq"));
+        m.put("probeResp", LoxiApi.text(ep, "probeResp"));
+        m.put("probeDuration", LoxiApi.number(ep, "probeDuration"));
+        m.put("probePort", LoxiApi.number(ep, "probePort"));
+        return m;
     }
 }
