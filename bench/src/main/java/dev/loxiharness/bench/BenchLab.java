@@ -343,9 +343,9 @@ final class BenchLab implements AutoCloseable {
     }
 
     private void deleteDir() {
-        try (var files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
+        try {
+            dev.loxiharness.netns.Paths.deleteTree(dir);
+        } catch (java.io.UncheckedIOException e) {
             // a leftover temp folder is harmless; namespaces and processes are what matter
         }
     }

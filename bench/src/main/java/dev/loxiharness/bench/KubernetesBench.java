@@ -85,9 +85,7 @@ final class KubernetesBench implements Benchmark {
             report.note("the agent JVM holds the API server, the scheduler, kubelets, kube-proxies and calico-node (-Xmx192m)");
         } finally {
             Procs.run(List.of(topology, "down", "seed"), Duration.ofSeconds(60));
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            dev.loxiharness.netns.Paths.deleteTree(dir);
         }
     }
 

@@ -96,8 +96,7 @@ final class Backends {
     }
 
     static boolean onPath(String tool) {
-        String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        return Arrays.stream(path.split(":")).anyMatch(d -> new File(d, tool).canExecute());
+        return dev.loxiharness.netns.Paths.onPath(tool);
     }
 
     private static String firstLine(String s) {

@@ -219,12 +219,7 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
     }
 
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        dev.loxiharness.netns.Paths.deleteTree(dir);
     }
 
     /** A topology that is up, owned by one test class; closing it brings it down. */

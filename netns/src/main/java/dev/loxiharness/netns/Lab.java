@@ -33,12 +33,7 @@ public final class Lab implements AutoCloseable {
     /** Whether labs can be built here: root, and the tools the labs use are installed. */
     public static boolean usable() {
         return "root".equals(System.getProperty("user.name"))
-                && java.util.stream.Stream.of("ip", "nft", "nginx", "curl").allMatch(Lab::onPath);
-    }
-
-    private static boolean onPath(String tool) {
-        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":"))
-                .anyMatch(d -> new java.io.File(d, tool).canExecute());
+                && java.util.stream.Stream.of("ip", "nft", "nginx", "curl").allMatch(Paths::onPath);
     }
 
     /** A lab whose names start with {@code stem} plus a short random suffix, unique per run. */

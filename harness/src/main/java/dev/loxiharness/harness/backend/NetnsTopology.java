@@ -155,6 +155,11 @@ public final class NetnsTopology {
         return topology;
     }
 
+    /** The repository the topology runs from (bin/loxilb, the jars). */
+    public Path home() {
+        return home;
+    }
+
     public StateDir state() {
         return state;
     }

@@ -38,7 +38,7 @@ public final class KubeAgent {
         StateDir state = topo.state();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dloxiharness.home=" + topo.context(topo.topology().nodes().keySet().iterator().next()).home(),
+                "-Dloxiharness.home=" + topo.home(),
                 "-Dloxiharness.state=" + StateDir.ROOT,
                 "-cp", System.getProperty("java.class.path"), "dev.loxiharness.harness.cli.TopologyMain",
                 "agent", topo.topology().name()));
@@ -125,7 +125,7 @@ public final class KubeAgent {
                 + "users:\n- name: sim\n  user:\n    token: simulated-no-authentication\n"
                 + "contexts:\n- name: sim\n  context:\n    cluster: sim\n    user: sim\n    namespace: default\n"
                 + "current-context: sim\n");
-        Path jar = topo.context(c.node()).home().resolve("controller/target/controller.jar");
+        Path jar = topo.home().resolve("controller/target/controller.jar");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
                 "--mode=" + c.mode(), "--kubeconfig=" + inNode));

@@ -164,10 +164,6 @@ public final class StateDir {
 
     /** Removes the folder with everything in it (configs, logs, the ledger). */
     public void delete() {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dev.loxiharness.netns.Paths.deleteTree(dir);
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.loxiharness.netns.ExecResult;
 import dev.loxiharness.netns.Lab;
 import dev.loxiharness.netns.Netns;
+import dev.loxiharness.netns.Paths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,22 +24,18 @@ class LoxilbBgpConfigIT {
 
     @BeforeEach
     void up() throws Exception {
-        Assumptions.assumeTrue(Lab.usable() && LoxilbBgpIT.onPath("gobgpd"), "needs root, nft and gobgpd");
+        Assumptions.assumeTrue(Lab.usable() && Paths.onPath("gobgpd"), "needs root, nft and gobgpd");
         lab = Lab.create("lxc");
         lb = lab.namespace("lb");
         dir = Files.createTempDirectory("loxilb-bgpcfg");
     }
 
     @AfterEach
-    void down() throws Exception {
+    void down() {
         if (lab != null) {
             lab.close();
         }
-        if (dir != null) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Paths.deleteTree(dir);
     }
 
     ExecResult api(String method, String path, String body) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.loxiharness.netns.ExecResult;
 import dev.loxiharness.netns.Lab;
 import dev.loxiharness.netns.Netns;
+import dev.loxiharness.netns.Paths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class LoxilbBgpIT {
 
     @BeforeAll
     static void up() throws Exception {
-        Assumptions.assumeTrue(Lab.usable() && onPath("bird") && onPath("gobgpd"),
+        Assumptions.assumeTrue(Lab.usable() && Paths.onPath("bird") && Paths.onPath("gobgpd"),
                 "needs root with ip, nft, nginx, curl, bird2 and gobgpd (run bin/install-packages)");
         dir = Files.createTempDirectory("loxilb-bgp-it");
         lab = Lab.create("lxb");
@@ -107,10 +108,6 @@ class LoxilbBgpIT {
         startDaemon();
     }
 
-    static boolean onPath(String tool) {
-        return List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin").stream().anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
-    }
-
     static void bird(Netns ns, String name, String conf) throws IOException {
         Path file = dir.resolve(name + ".bird");
         Files.writeString(file, conf);
@@ -128,15 +125,11 @@ class LoxilbBgpIT {
     }
 
     @AfterAll
-    static void down() throws IOException {
+    static void down() {
         if (lab != null) {
             lab.close();
         }
-        if (dir != null) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Paths.deleteTree(dir);
     }
 
     static ExecResult api(String method, String path, String body) {

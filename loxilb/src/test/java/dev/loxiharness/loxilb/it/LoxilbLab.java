@@ -130,10 +130,6 @@ final class LoxilbLab implements AutoCloseable {
     @Override
     public void close() {
         lab.close();
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp folder is harmless; the namespaces and processes are what matter
-        }
+        dev.loxiharness.netns.Paths.deleteTree(dir);
     }
 }
