@@ -1,5 +1,7 @@
 package dev.loxiharness.junit;
 
+import dev.loxiharness.harness.backend.Backend;
+import dev.loxiharness.harness.backend.Backends;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -27,7 +29,7 @@ final class AllureEnvironment {
         if (ENTRIES.isEmpty()) {
             ENTRIES.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
             ENTRIES.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-            ENTRIES.put("kind backend", Backends.whyNotKind(Settings.kindImages()));
+            ENTRIES.put("backends available", String.join(", ", Backends.all().stream().map(Backend::name).toList()));
         }
         ENTRIES.put(key, value);
         Properties p = new Properties();

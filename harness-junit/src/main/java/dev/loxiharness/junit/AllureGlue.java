@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +34,25 @@ final class AllureGlue {
         }
     }
 
+    /** A parameter of the running test (shown beside its name in the report). */
+    static void parameter(String name, String value) {
+        if (!active()) {
+            return;
+        }
+        try {
+            Allure.parameter(name, value);
+        } catch (Throwable ignored) {
+            // the report only
+        }
+    }
+
     static void evidence(Evidence.Report report) {
         if (!active()) {
             return;
         }
         try {
             Map<String, List<Evidence.Item>> sections = new LinkedHashMap<>();
-            report.items().forEach(i -> sections.computeIfAbsent(i.section(), s -> new java.util.ArrayList<>()).add(i));
+            report.items().forEach(i -> sections.computeIfAbsent(i.section(), s -> new ArrayList<>()).add(i));
             Allure.step("evidence of the failure: " + report.items().size() + " files in " + report.dir(), () -> {
                 for (Map.Entry<String, List<Evidence.Item>> s : sections.entrySet()) {
                     long failed = s.getValue().stream().filter(i -> !i.ok()).count();

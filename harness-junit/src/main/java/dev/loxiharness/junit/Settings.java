@@ -12,7 +12,6 @@ final class Settings {
     static final String BACKEND = "loxiharness.backend";
     static final String EVIDENCE = "loxiharness.evidence";
     static final String CAPTURES = "loxiharness.captures";
-    static final String KIND_IMAGES = "loxiharness.kind.images";
 
     private Settings() {
     }
@@ -34,8 +33,9 @@ final class Settings {
         throw new IllegalStateException("cannot find the loxiharness repository: set -D" + HOME + "=PATH");
     }
 
-    static String backend() {
-        return System.getProperty(BACKEND, "netns").trim();
+    /** {@code -Dloxiharness.backend}: overrides the topology file's backend when set. */
+    static Optional<String> backend() {
+        return Optional.ofNullable(System.getProperty(BACKEND)).map(String::trim).filter(s -> !s.isEmpty());
     }
 
     static Optional<String> topologyOverride() {
@@ -48,10 +48,6 @@ final class Settings {
 
     static Path capturesDir() {
         return Path.of(System.getProperty(CAPTURES, "target/captures")).toAbsolutePath();
-    }
-
-    static List<String> kindImages() {
-        return List.of(System.getProperty(KIND_IMAGES, "kindest/node,calico/node").split("\\s*,\\s*"));
     }
 
     /**

@@ -1,13 +1,18 @@
 package dev.loxiharness.junit;
 
-import dev.loxiharness.harness.backend.NetnsTopology;
+import dev.loxiharness.harness.backend.Backend;
+import dev.loxiharness.harness.backend.Backends;
 import dev.loxiharness.harness.backend.Progress;
+import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.evidence.Evidence;
+import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.model.TopologyLoader;
+import dev.loxiharness.netns.Paths;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,17 +52,18 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
         if (ctx.getTestMethod().isPresent() || ctx.getTestClass().isEmpty() || inherited(ctx) != null) {
             return ConditionEvaluationResult.enabled("the class decides");
         }
-        String backend = Settings.backend();
         Path home = Settings.home();
+        dev.loxiharness.harness.model.Topology t = selected(ctx.getRequiredTestClass());
+        Backend backend = Backends.of(t, Settings.backend().orElse(null));
         @SuppressWarnings("unchecked")
         Optional<String> whyNot = ctx.getRoot().getStore(NS)
-                .getOrComputeIfAbsent("why not " + backend, k -> Backends.whyNot(backend, home), Optional.class);
-        AllureEnvironment.record("backend", backend);
+                .getOrComputeIfAbsent("why not " + backend.name() + " " + t.source(), k -> backend.whyNot(t, home), Optional.class);
+        AllureEnvironment.record("backend", backend.name());
         if (whyNot.isPresent()) {
             System.out.println("SKIPPED " + ctx.getRequiredTestClass().getSimpleName() + ": " + whyNot.get());
             return ConditionEvaluationResult.disabled(whyNot.get());
         }
-        return ConditionEvaluationResult.enabled(backend + " backend available");
+        return ConditionEvaluationResult.enabled(backend.name() + " backend available");
     }
 
     @Override
@@ -98,13 +104,9 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
     @Override
     public void beforeEach(ExtensionContext ctx) {
         Running r = find(ctx);
-        if (r != null && AllureGlue.active()) {
-            try {
-                io.qameta.allure.Allure.parameter("topology", r.handle.file().getFileName() + " (as " + r.handle.name() + ")");
-                io.qameta.allure.Allure.parameter("backend", r.handle.backend());
-            } catch (Throwable ignored) {
-                // the report only
-            }
+        if (r != null) {
+            AllureGlue.parameter("topology", r.handle.file().getFileName() + " (as " + r.handle.name() + ")");
+            AllureGlue.parameter("backend", r.handle.backend());
         }
     }
 
@@ -151,13 +153,13 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
      * {@link Topology} annotation), parsed but not brought up: for conditions such as
      * {@code @EnabledIf} that decide before anything starts.
      */
-    public static dev.loxiharness.harness.model.Topology selected(Class<?> testClass) {
+    public static Topology selected(Class<?> testClass) {
         return TopologyLoader.load(selectedFile(testClass, Settings.home()));
     }
 
     static Path selectedFile(Class<?> testClass, Path home) {
-        String spec = Settings.topologyOverride().orElseGet(() -> AnnotationSupport.findAnnotation(testClass, Topology.class)
-                .map(Topology::value).orElse("seed.yaml"));
+        String spec = Settings.topologyOverride().orElseGet(() -> AnnotationSupport.findAnnotation(testClass,
+                dev.loxiharness.junit.Topology.class).map(dev.loxiharness.junit.Topology::value).orElse("seed.yaml"));
         return Settings.topologyFile(spec, home);
     }
 
@@ -171,7 +173,7 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
 
     /** The topology of an enclosing class, for a {@code @Nested} class without a {@code @Topology} of its own. */
     private static Running inherited(ExtensionContext classCtx) {
-        if (classCtx.getTestClass().map(c -> AnnotationSupport.isAnnotated(c, Topology.class)).orElse(false)) {
+        if (classCtx.getTestClass().map(c -> AnnotationSupport.isAnnotated(c, dev.loxiharness.junit.Topology.class)).orElse(false)) {
             return null;
         }
         return classCtx.getParent().map(p -> p.getStore(NS).get(RUNNING, Running.class)).orElse(null);
@@ -211,7 +213,7 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
     }
 
     static String testName(ExtensionContext ctx) {
-        String method = ctx.getTestMethod().map(java.lang.reflect.Method::getName).orElse("class");
+        String method = ctx.getTestMethod().map(Method::getName).orElse("class");
         String display = ctx.getDisplayName();
         String name = display.startsWith(method + "(") ? method : method + "-" + display;
         name = name.replaceAll("[^A-Za-z0-9._-]+", "_");
@@ -219,7 +221,7 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
     }
 
     static void deleteTree(Path dir) throws IOException {
-        dev.loxiharness.netns.Paths.deleteTree(dir);
+        Paths.deleteTree(dir);
     }
 
     /** A topology that is up, owned by one test class; closing it brings it down. */
@@ -239,21 +241,21 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
 
         static Running up(Class<?> testClass) {
             Path home = Settings.home();
-            String backend = Settings.backend();
-            Optional<String> whyNot = Backends.whyNot(backend, home);
+            Path file = selectedFile(testClass, home);
+            Topology loaded = TopologyLoader.load(file);
+            Topology t = loaded.withName(TopologyNames.unique(loaded.name()));
+            Backend backend = Backends.of(t, Settings.backend().orElse(null));
+            Optional<String> whyNot = backend.whyNot(t, home);
             if (whyNot.isPresent()) {
                 throw new TestAbortedException(whyNot.get());
             }
-            Path file = selectedFile(testClass, home);
-            var loaded = TopologyLoader.load(file);
-            var t = loaded.withName(TopologyNames.unique(loaded.name()));
-            System.out.println("topology " + t.name() + " (" + file.getFileName() + ") on the " + backend + " backend for "
+            System.out.println("topology " + t.name() + " (" + file.getFileName() + ") on the " + backend.name() + " backend for "
                     + testClass.getSimpleName() + ":");
             Progress progress = new Progress(System.out);
-            NetnsTopology topo = NetnsTopology.up(t, home, progress);
+            RunningTopology topo = backend.up(t, home, progress);
             System.out.printf("  %5.2fs  up%n", progress.seconds());
             AllureEnvironment.record("topology." + testClass.getSimpleName(), file.getFileName().toString());
-            return new Running(new TopologyHandle(topo, file, backend, home));
+            return new Running(new TopologyHandle(topo, file, home));
         }
 
         @Override

@@ -8,9 +8,9 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import dev.loxiharness.harness.state.StateDir;
 import dev.loxiharness.junit.capture.Capture;
 import dev.loxiharness.junit.capture.CapturedPacket;
-import dev.loxiharness.junit.probe.BgpNeighbor;
-import dev.loxiharness.junit.probe.BirdProtocol;
-import dev.loxiharness.junit.probe.Route;
+import dev.loxiharness.harness.probe.BgpNeighbor;
+import dev.loxiharness.harness.probe.BirdProtocol;
+import dev.loxiharness.harness.probe.Route;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
@@ -90,8 +91,8 @@ class TopologyExtensionIT {
     @Test
     void aFailedTestLeavesEvidenceAndKeepsItsOwnFailure() throws Exception {
         Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(FailingExample.class)).execute().testEvents();
-        assertThat(tests.failed().list()).hasSize(2).extracting(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
-                        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse(""))
+        assertThat(tests.failed().list()).hasSize(2).extracting(e -> e.getPayload(TestExecutionResult.class)
+                        .flatMap(TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse(""))
                 .containsExactlyInAnyOrder("the original failure", "the original failure, again");
         Path dir = Settings.evidenceDir().resolve("TopologyExtensionIT$FailingExample").resolve("fails");
         assertThat(dir.resolve("index.txt")).exists();
@@ -101,7 +102,7 @@ class TopologyExtensionIT {
         for (String f : List.of("nodes/lb/gobgp-neigh.txt", "nodes/lb/gobgp-neigh.json", "nodes/lb/gobgp-global-rib.json",
                 "nodes/lb/nft-ruleset.txt", "nodes/router/birdc-show-protocols-all.txt",
                 "nodes/router/birdc-show-route.txt", "nodes/client/ip-addr.json", "nodes/client/ip-route.json",
-                "logs/lb.loxilb.log", "configs/router.bird.conf")) {
+                "logs/lb.loxilb.log", "configs/router/etc/bird/bird.conf")) {
             assertThat(dir.resolve(f)).as(f).isNotEmptyFile();
         }
         assertThat(Files.readString(dir.resolve("nodes/lb/gobgp-neigh.txt"))).contains("192.168.20.55");

@@ -2,45 +2,102 @@ package dev.loxiharness.scenarios;
 
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loxiharness.harness.model.Cidr;
 import dev.loxiharness.harness.model.Topology;
+import dev.loxiharness.harness.probe.Loxicmd;
 import dev.loxiharness.junit.TopologyHandle;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.ThrowingRunnable;
 
-/** The seed document's facts (shared/seed, design section 2) that the scenarios check. */
-final class Seed {
-    static final String VIP = "123.123.123.15";
-    static final int PORT = 8888;
-    static final String URL = "http://" + VIP + ":" + PORT + "/";
-    static final String SERVICE = "nginx-service";
-    static final String MANIFEST = "test-nginx-svc.yaml";
-    /** {@code loxicmd get lb --legacy}, byte for byte as in the seed document. */
-    static final String LOXICMD_ROW = "| 123.123.123.15 | 8888 | tcp      |      0 |              2 |";
-
-    static final String LB = "lb";
-    static final String ROUTER = "router";
-    static final String CLIENT = "client";
-    static final String NODE1 = "node1";
-    static final String CLIENT_IP = "198.51.100.10";
-    static final String LB_K8SNET = "192.168.57.4";
-    static final String LB_LLBNET = "192.168.20.4";
-    static final String ROUTER_IP = "192.168.20.55";
-    static final String NODE1_IP = "192.168.57.101";
-    static final List<String> NODE_IPS = List.of("192.168.57.101", "192.168.57.102");
-    static final long CALICO_AS = 64512;
-    static final long ROUTER_AS = 64001;
-    static final List<String> POD_BLOCKS = List.of("10.233.71.0/26", "10.233.74.64/26", "10.233.75.0/26", "10.233.102.128/26");
+/**
+ * The seed document's facts as the selected topology file states them (seed.yaml: loxilb at
+ * 192.168.57.4, the VIP 123.123.123.15:8888, Calico AS 64512, ...): the scenarios read them from the
+ * model, never from a copy, so they run unchanged on another topology that says other numbers.
+ */
+record Seed(String lb, String router, String client, String node1,
+            String vip, int port, String service, String manifest, String loxicmdRow,
+            String clientIp, String lbOnNodes, String lbOnRouter, String routerIp, String node1Ip,
+            List<String> nodeIps, long calicoAs, long routerAs, List<String> podBlocks, boolean bgp) {
 
     /** BGP converges in about a second with the topologies' timers; the budgets leave room for a slow machine. */
     static final Duration CONVERGE = Duration.ofSeconds(30);
 
-    private Seed() {
+    String url() {
+        return "http://" + vip + ":" + port + "/";
+    }
+
+    static Seed of(TopologyHandle topo) {
+        return of(topo.topology());
+    }
+
+    static Seed of(Topology t) {
+        String lb = withRole(t, "loxilb");
+        String router = withRole(t, "router");
+        String client = withRole(t, "client");
+        Topology.Node lbNode = t.nodes().get(lb);
+        Topology.Node routerNode = t.nodes().get(router);
+        List<Topology.Neighbor> neighbors = lbNode.loxilb() == null ? List.of() : lbNode.loxilb().gobgpNeighbors();
+        List<String> kubeNodes = t.nodes().entrySet().stream().filter(e -> e.getValue().has("kube-proxy")).map(Map.Entry::getKey).toList();
+        // the Calico node loxilb peers with (the seed's node1), else the controller's node
+        String node1 = kubeNodes.stream().filter(n -> neighbors.stream().anyMatch(x -> x.address().equals(t.nodes().get(n).primaryAddress())))
+                .findFirst().orElse(t.loadBalancer().controller().node());
+        Topology.Check svc = check(t, "service");
+        String[] nsName = svc.service().split("/");
+        String routerNet = sharedNetwork(routerNode, lbNode);
+        List<String> blocks = new ArrayList<>();
+        kubeNodes.forEach(n -> Optional.ofNullable(t.nodes().get(n).calico()).ifPresent(c -> blocks.addAll(c.blocks())));
+        return new Seed(lb, router, client, node1,
+                Cidr.ip(Cidr.parse(t.loadBalancer().controller().externalCidr()).address()),
+                Integer.parseInt(svc.ports().split(":")[0]), nsName[1], manifestOf(t, nsName[1]), check(t, "loxicmd-lb").row(),
+                t.nodes().get(client).primaryAddress(), addressOn(lbNode, sharedNetwork(t.nodes().get(node1), lbNode)),
+                addressOn(lbNode, routerNet), addressOn(routerNode, routerNet), t.nodes().get(node1).primaryAddress(),
+                kubeNodes.stream().map(n -> t.nodes().get(n).primaryAddress()).toList(),
+                t.kubernetes().calico().asNumber(), routerNode.bgp() == null ? 0 : routerNode.bgp().as(), List.copyOf(blocks),
+                lbNode.loxilb() != null && lbNode.loxilb().gobgpConfig() != null);
+    }
+
+    private static String withRole(Topology t, String role) {
+        return t.nodes().entrySet().stream().filter(e -> e.getValue().has(role)).map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(t.name() + " has no node with role " + role));
+    }
+
+    private static Topology.Check check(Topology t, String type) {
+        return t.checks().stream().filter(c -> c.type().equals(type)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(t.name() + " has no check of type " + type));
+    }
+
+    private static String sharedNetwork(Topology.Node a, Topology.Node b) {
+        return a.interfaces().stream().map(Topology.Interface::network)
+                .filter(n -> b.interfaces().stream().anyMatch(i -> i.network().equals(n))).findFirst().orElseThrow();
+    }
+
+    private static String addressOn(Topology.Node node, String network) {
+        return node.interfaces().stream().filter(i -> i.network().equals(network)).map(Topology.Interface::ip).findFirst().orElseThrow();
+    }
+
+    /** The manifest that creates the Service (the seed's test-nginx-svc.yaml). */
+    private static String manifestOf(Topology t, String service) {
+        for (String m : t.kubernetes().manifests()) {
+            try {
+                String text = Files.readString(t.source().resolveSibling(m));
+                if (text.contains("kind: Service") && text.contains("name: " + service)) {
+                    return m;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalArgumentException(t.name() + ": no manifest creates Service " + service);
     }
 
     /**
@@ -63,31 +120,21 @@ final class Seed {
         eventually(what, CONVERGE, assertion);
     }
 
-    /** Whether loxilb runs in BGP mode here (seed.yaml: yes; seed-l2.yaml: no). */
-    static boolean bgp(TopologyHandle topo) {
-        return bgp(topo.topology());
+    JsonNode serviceJson(TopologyHandle topo) {
+        return topo.kubectlJson("get", "service", service);
     }
 
-    static boolean bgp(Topology topology) {
-        Topology.Node lb = topology.nodes().get(LB);
-        return lb != null && lb.loxilb() != null && lb.loxilb().gobgpConfig() != null;
-    }
-
-    static JsonNode service(TopologyHandle topo) {
-        return topo.kubectlJson("get", "service", SERVICE);
-    }
-
-    static int nodePort(TopologyHandle topo) {
-        return service(topo).at("/spec/ports/0/nodePort").asInt();
+    int nodePort(TopologyHandle topo) {
+        return serviceJson(topo).at("/spec/ports/0/nodePort").asInt();
     }
 
     /**
      * The services in loxilb's nftables data plane: the keys of the verdict map {@code svcs} of table
      * {@code ip loxilb} ({@code nft -j list ruleset}), as {@code 123.123.123.15 . tcp . 8888}.
      */
-    static List<String> nftServices(TopologyHandle topo) {
+    List<String> nftServices(TopologyHandle topo) {
         List<String> keys = new ArrayList<>();
-        for (JsonNode o : topo.nftRuleset(LB)) {
+        for (JsonNode o : topo.nftRuleset(lb)) {
             JsonNode map = o.path("map");
             if (map.path("table").asText().equals("loxilb") && map.path("name").asText().equals("svcs")) {
                 for (JsonNode elem : map.path("elem")) {
@@ -101,12 +148,7 @@ final class Seed {
     }
 
     /** The rules of {@code loxicmd get lb -o json} ({@code lbAttr}). */
-    static JsonNode loxilbRules(TopologyHandle topo) {
-        String out = topo.loxicmd(LB, "get", "lb", "-o", "json").stdout();
-        try {
-            return new ObjectMapper().readTree(out).path("lbAttr");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("loxicmd get lb -o json printed: " + out, e);
-        }
+    JsonNode loxilbRules(TopologyHandle topo) {
+        return Loxicmd.rules(topo.node(lb));
     }
 }

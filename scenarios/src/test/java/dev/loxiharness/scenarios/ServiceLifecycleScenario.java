@@ -1,14 +1,5 @@
 package dev.loxiharness.scenarios;
 
-import static dev.loxiharness.scenarios.Seed.CLIENT;
-import static dev.loxiharness.scenarios.Seed.LB;
-import static dev.loxiharness.scenarios.Seed.LB_LLBNET;
-import static dev.loxiharness.scenarios.Seed.LOXICMD_ROW;
-import static dev.loxiharness.scenarios.Seed.MANIFEST;
-import static dev.loxiharness.scenarios.Seed.ROUTER;
-import static dev.loxiharness.scenarios.Seed.SERVICE;
-import static dev.loxiharness.scenarios.Seed.URL;
-import static dev.loxiharness.scenarios.Seed.VIP;
 import static dev.loxiharness.scenarios.Seed.eventually;
 import static io.qameta.allure.Allure.step;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,9 +7,10 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.loxiharness.junit.Topology;
 import dev.loxiharness.junit.TopologyHandle;
-import dev.loxiharness.junit.probe.Route;
+import dev.loxiharness.harness.probe.Route;
 import dev.loxiharness.netns.ExecResult;
 import io.qameta.allure.Feature;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -31,59 +23,65 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Lifecycle of the LoadBalancer Service")
 class ServiceLifecycleScenario {
     static TopologyHandle topo;
+    static Seed seed;
+
+    @BeforeAll
+    static void readTheSeedFromTheTopology() {
+        seed = Seed.of(topo);
+    }
 
     @Test
     @DisplayName("delete the Service: rule, VIP route and IP gone; apply the manifest again: the same 123.123.123.15")
     void deleteAndRecreateTheService() {
-        boolean bgp = Seed.bgp(topo);
+        boolean bgp = seed.bgp();
         step("the Service is served: EXTERNAL-IP, loxilb rule" + (bgp ? ", router route" : "") + ", traffic", () -> served(bgp));
 
-        step("kubectl delete service " + SERVICE, () -> {
-            ExecResult r = topo.kubectl("delete", "service", SERVICE);
+        step("kubectl delete service " + seed.service(), () -> {
+            ExecResult r = topo.kubectl("delete", "service", seed.service());
             assertThat(r.ok()).as("%s\n%s", r, r.stdout()).isTrue();
         });
         step("loxilb's rule is gone (loxicmd get lb, nftables)", () -> {
             eventually("loxicmd get lb: no rule left", () ->
-                    assertThat(Seed.loxilbRules(topo)).as("loxicmd get lb -o json (lbAttr)").isEmpty());
-            assertThat(Seed.nftServices(topo)).as("services in lb's nftables").isEmpty();
+                    assertThat(seed.loxilbRules(topo)).as("loxicmd get lb -o json (lbAttr)").isEmpty());
+            assertThat(seed.nftServices(topo)).as("services in lb's nftables").isEmpty();
         });
         if (bgp) {
             step("the VIP is withdrawn: gone from loxilb's RIB and from the router's kernel", () -> {
                 eventually("gobgp global rib on lb: no VIP /32", () ->
-                        assertThat(topo.bgpRib(LB)).as("gobgp global rib on lb").doesNotContainKey(VIP + "/32"));
+                        assertThat(topo.bgpRib(seed.lb())).as("gobgp global rib on lb").doesNotContainKey(seed.vip() + "/32"));
                 eventually("ip route on router: no VIP", () ->
-                        assertThat(topo.routes(ROUTER, VIP + "/32")).as("ip -j route show %s/32 on router", VIP).isEmpty());
+                        assertThat(topo.routes(seed.router(), seed.vip() + "/32")).as("ip -j route show %s/32 on router", seed.vip()).isEmpty());
             });
         }
         step("the IP is gone: no Service holds it and the VIP does not answer", () -> {
-            ExecResult get = topo.kubectl("get", "service", SERVICE);
-            assertThat(get.ok()).as("kubectl get service %s after delete: %s", SERVICE, get.stdout()).isFalse();
+            ExecResult get = topo.kubectl("get", "service", seed.service());
+            assertThat(get.ok()).as("kubectl get service %s after delete: %s", seed.service(), get.stdout()).isFalse();
             assertThat(get.stderr()).contains("NotFound");
             eventually("curl VIP from the client: no answer", () ->
-                    assertThat(topo.http(CLIENT, URL).status()).as("HTTP status from %s", URL).isZero());
+                    assertThat(topo.http(seed.client(), seed.url()).status()).as("HTTP status from %s", seed.url()).isZero());
         });
 
-        step("kubectl apply -f " + MANIFEST + " (the same manifest again)", () -> {
-            ExecResult r = topo.kubectl("apply", "-f", topo.manifest(MANIFEST).toString());
+        step("kubectl apply -f " + seed.manifest() + " (the same manifest again)", () -> {
+            ExecResult r = topo.kubectl("apply", "-f", topo.manifest(seed.manifest()).toString());
             assertThat(r.ok()).as("%s\n%s", r, r.stdout()).isTrue();
-            assertThat(r.stdout()).contains("service/" + SERVICE + " created");
+            assertThat(r.stdout()).contains("service/" + seed.service() + " created");
         });
-        step("the same EXTERNAL-IP " + VIP + " comes back, with the rule" + (bgp ? ", the router route" : "") + " and traffic",
+        step("the same EXTERNAL-IP " + seed.vip() + " comes back, with the rule" + (bgp ? ", the router route" : "") + " and traffic",
                 () -> served(bgp));
     }
 
     private static void served(boolean bgp) {
-        eventually("kubectl: " + SERVICE + " has EXTERNAL-IP " + VIP, () ->
-                assertThat(Seed.service(topo).at("/status/loadBalancer/ingress"))
-                        .as("status.loadBalancer.ingress").extracting(i -> i.path("ip").asText()).containsExactly(VIP));
+        eventually("kubectl: " + seed.service() + " has EXTERNAL-IP " + seed.vip(), () ->
+                assertThat(seed.serviceJson(topo).at("/status/loadBalancer/ingress"))
+                        .as("status.loadBalancer.ingress").extracting(i -> i.path("ip").asText()).containsExactly(seed.vip()));
         eventually("loxicmd get lb --legacy shows the seed's row", () ->
-                assertThat(topo.loxicmd(LB, "get", "lb", "--legacy").stdout().lines()).as("loxicmd get lb --legacy").contains(LOXICMD_ROW));
+                assertThat(topo.loxicmd(seed.lb(), "get", "lb", "--legacy").stdout().lines()).as("loxicmd get lb --legacy").contains(seed.loxicmdRow()));
         if (bgp) {
             eventually("ip route on router: the VIP via loxilb", () ->
-                    assertThat(topo.routes(ROUTER, VIP + "/32")).as("ip -j route show %s/32 on router", VIP)
-                            .extracting(Route::dst, Route::gateway).containsExactly(tuple(VIP, LB_LLBNET)));
+                    assertThat(topo.routes(seed.router(), seed.vip() + "/32")).as("ip -j route show %s/32 on router", seed.vip())
+                            .extracting(Route::dst, Route::gateway).containsExactly(tuple(seed.vip(), seed.lbOnRouter())));
         }
         eventually("curl VIP from the client: 200", () ->
-                assertThat(topo.http(CLIENT, URL).status()).as("HTTP status from %s", URL).isEqualTo(200));
+                assertThat(topo.http(seed.client(), seed.url()).status()).as("HTTP status from %s", seed.url()).isEqualTo(200));
     }
 }

@@ -153,9 +153,13 @@ public final class LoxilbTarget implements RuleStore.Listener, AutoCloseable {
     }
 
     private void markAllDirty() {
+        // The store calls changed() while holding its monitor, so its monitor is taken first and
+        // never while holding our lock (the other order deadlocked when a Service changed just as
+        // loxilb became reachable).
+        List<RuleKey> keys = store.keys();
         lock.lock();
         try {
-            dirty.addAll(store.keys());
+            dirty.addAll(keys);
             dirty.addAll(pendingDeletes.keySet());
         } finally {
             lock.unlock();

@@ -1,6 +1,8 @@
 package dev.loxiharness.junit.capture;
 
 import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -65,8 +67,8 @@ public final class Capture implements AutoCloseable {
     private volatile Throwable failure;
     private List<CapturedPacket> stopped;
 
-    private Capture(String netns, String iface, String filter, Path file, Consumer<Capture> onStop) {
-        this.where = netns + ":" + iface;
+    private Capture(String node, Path netns, String iface, String filter, Path file, Consumer<Capture> onStop) {
+        this.where = node + ":" + iface;
         this.file = file;
         this.onStop = onStop;
         this.thread = new Thread(() -> run(netns, iface, filter), "capture " + where);
@@ -74,16 +76,17 @@ public final class Capture implements AutoCloseable {
     }
 
     /**
-     * Starts capturing on {@code iface} inside the network namespace {@code netns} (a name under
-     * {@code /run/netns}); returns once the handle is open and the filter set, so no packet sent
-     * after this returns is missed. {@code filter} is a BPF expression ({@code tcp port 8888}) or null.
+     * Starts capturing on {@code iface} of {@code node}, inside its network namespace {@code netns}
+     * (a file to {@code setns(2)} into: {@code /run/netns/NAME}, {@code /proc/PID/ns/net}); returns once
+     * the handle is open and the filter set, so no packet sent after this returns is missed.
+     * {@code filter} is a BPF expression ({@code tcp port 8888}) or null.
      */
-    public static Capture start(String netns, String iface, String filter, Path file, Consumer<Capture> onStop) {
-        Capture c = new Capture(netns, iface, filter, file, onStop);
+    public static Capture start(String node, Path netns, String iface, String filter, Path file, Consumer<Capture> onStop) {
+        Capture c = new Capture(node, netns, iface, filter, file, onStop);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         c.thread.start();
         try {
@@ -101,7 +104,7 @@ public final class Capture implements AutoCloseable {
         return c;
     }
 
-    private void run(String netns, String iface, String filter) {
+    private void run(Path netns, String iface, String filter) {
         try {
             enter(netns);
             PcapHandle h = new PcapHandle.Builder(iface).snaplen(SNAPLEN)
@@ -160,8 +163,8 @@ public final class Capture implements AutoCloseable {
         }
     }
 
-    private static void enter(String netns) {
-        int fd = LibC.INSTANCE.open("/run/netns/" + netns, LibC.O_RDONLY | LibC.O_CLOEXEC);
+    private static void enter(Path netns) {
+        int fd = LibC.INSTANCE.open(netns.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
         try {
             LibC.INSTANCE.setns(fd, LibC.CLONE_NEWNET);
         } finally {

@@ -1,30 +1,40 @@
 package dev.loxiharness.harness.check;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loxiharness.harness.backend.NetnsTopology;
+import dev.loxiharness.harness.backend.Node;
+import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.model.Topology;
+import dev.loxiharness.harness.probe.BgpNeighbor;
+import dev.loxiharness.harness.probe.BgpPath;
+import dev.loxiharness.harness.probe.BirdProtocol;
+import dev.loxiharness.harness.probe.Birdc;
+import dev.loxiharness.harness.probe.Curl;
+import dev.loxiharness.harness.probe.Gobgp;
+import dev.loxiharness.harness.probe.HttpResponse;
+import dev.loxiharness.harness.probe.Ip;
+import dev.loxiharness.harness.probe.KubectlGet;
+import dev.loxiharness.harness.probe.Loxicmd;
+import dev.loxiharness.harness.probe.Route;
 import dev.loxiharness.netns.ExecResult;
-import dev.loxiharness.netns.Netns;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * The topology file's checks: each queries a node (gobgp, birdc, ip, curl, loxicmd, kubectl), parses
- * what it printed and compares it with the expectation, saying what it saw either way.
+ * The topology file's checks: each asks a node through the probes ({@code harness.probe}: gobgp,
+ * birdc, ip, curl, loxicmd, kubectl), compares what they parsed with the expectation, and says what
+ * it saw either way.
  */
 public final class Checks {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private final RunningTopology topo;
 
-    private final NetnsTopology topo;
-    private final Function<Topology.Check, CheckResult> kubernetes;
-
-    public Checks(NetnsTopology topo) {
+    public Checks(RunningTopology topo) {
         this.topo = topo;
-        this.kubernetes = topo.topology().kubernetes() == null ? null
-                : c -> dev.loxiharness.harness.kube.ServiceCheck.run(topo.kubectl(), c);
     }
 
     public List<CheckResult> runOnce() {
@@ -39,9 +49,9 @@ public final class Checks {
         long start = System.nanoTime();
         long deadline = start + budget.toNanos();
         List<Topology.Check> checks = topo.topology().checks();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, checks.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, checks.size()));
         try {
-            List<java.util.concurrent.Future<CheckResult>> futures = new ArrayList<>();
+            List<Future<CheckResult>> futures = new ArrayList<>();
             for (Topology.Check c : checks) {
                 futures.add(pool.submit(() -> {
                     CheckResult r = run(c);
@@ -53,14 +63,14 @@ public final class Checks {
                 }));
             }
             List<CheckResult> out = new ArrayList<>();
-            for (var f : futures) {
+            for (Future<CheckResult> f : futures) {
                 out.add(f.get());
             }
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
@@ -76,8 +86,7 @@ public final class Checks {
                 case "http" -> http(c);
                 case "loxicmd-lb" -> loxicmd(c);
                 case "command" -> command(c);
-                case "service" -> kubernetes != null ? kubernetes.apply(c)
-                        : new CheckResult(c.name(), false, "this topology runs no Kubernetes");
+                case "service" -> service(c);
                 default -> new CheckResult(c.name(), false, "unknown check type " + c.type());
             };
         } catch (RuntimeException e) {
@@ -85,88 +94,51 @@ public final class Checks {
         }
     }
 
-    private Netns ns(String node) {
-        return topo.node(node);
+    private Node node(String name) {
+        return topo.node(name);
     }
 
-    private boolean isLoxilb(String node) {
-        return topo.topology().nodes().get(node).has("loxilb");
-    }
-
+    /** A loxilb node's session as gobgp sees it, any other node's as its BIRD does. */
     private CheckResult bgpSession(Topology.Check c) {
-        if (isLoxilb(c.node())) {
-            ExecResult r = ns(c.node()).exec("gobgp", "neighbor");
-            String line = r.stdout().lines().filter(l -> l.trim().startsWith(c.peer() + " ")).findFirst()
-                    .orElse("no such peer in `gobgp neighbor`:\n" + r.stdout() + r.stderr());
-            return new CheckResult(c.name(), line.contains("Establ"), "gobgp neighbor: " + line.trim());
+        Node node = node(c.node());
+        if (node.spec().has("loxilb")) {
+            List<BgpNeighbor> all = Gobgp.neighbors(node);
+            Optional<BgpNeighbor> n = all.stream().filter(x -> x.address().equals(c.peer())).findFirst();
+            return n.map(x -> new CheckResult(c.name(), x.established(), "gobgp neighbor: " + x))
+                    .orElse(new CheckResult(c.name(), false, "no such peer in `gobgp neighbor`: " + all));
         }
-        String ctl = topo.state().file(c.node() + ".bird.ctl").toString();
-        ExecResult r = ns(c.node()).exec("birdc", "-s", ctl, "show", "protocols");
-        String suffix = "_" + c.peer().replace('.', '_') + " ";
-        var line = r.stdout().lines().filter(l -> l.split(" ")[0].concat(" ").endsWith(suffix)).findFirst();
-        return line.map(l -> new CheckResult(c.name(), l.contains("Established"), "birdc show protocols: " + l.trim()))
-                .orElse(new CheckResult(c.name(), false, "no BGP protocol for " + c.peer() + " in `birdc show protocols`:\n"
-                        + r.stdout() + r.stderr()));
+        List<BirdProtocol> all = Birdc.protocols(node);
+        Optional<BirdProtocol> p = all.stream().filter(x -> x.peer().equals(c.peer())).findFirst();
+        return p.map(x -> new CheckResult(c.name(), x.established(), "birdc show protocols: " + x))
+                .orElse(new CheckResult(c.name(), false, "no BGP protocol for " + c.peer() + " in `birdc show protocols`: " + all));
     }
 
     private CheckResult rib(Topology.Check c) {
-        ExecResult r = ns(c.node()).exec("gobgp", "global", "rib", "-a", "ipv4", "-j");
-        JsonNode rib = tree(r.stdout(), "{}");
+        Map<String, List<BgpPath>> rib = Gobgp.rib(node(c.node()));
         List<String> problems = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (String prefix : c.prefixes()) {
-            JsonNode paths = rib.path(prefix);
-            JsonNode best = null;
-            for (JsonNode p : paths) {
-                if (p.path("best").asBoolean(false) || best == null) {
-                    best = p;
-                }
-            }
-            if (best == null) {
+            Optional<BgpPath> best = BgpPath.bestOf(rib.getOrDefault(prefix, List.of()));
+            if (best.isEmpty()) {
                 problems.add(prefix + " missing");
                 continue;
             }
-            String nh = "";
-            String asPath = "";
-            String origin = "";
-            for (JsonNode a : best.path("attrs")) {
-                switch (a.path("type").asInt()) {
-                    case 1 -> origin = a.path("value").asInt() == 0 ? "i" : a.path("value").asInt() == 1 ? "e" : "?";
-                    case 2 -> asPath = asPath(a);
-                    case 3 -> nh = a.path("nexthop").asText();
-                    case 14 -> nh = a.path("nexthop").asText(nh);
-                    default -> { }
-                }
+            BgpPath p = best.get();
+            seen.add(prefix + " via " + p.nextHop() + " as_path " + p.asPath() + " origin " + p.origin());
+            if (c.nextHop() != null && !c.nextHop().equals(p.nextHop())) {
+                problems.add(prefix + " next hop " + p.nextHop() + ", expected " + c.nextHop());
             }
-            seen.add(prefix + " via " + nh + " as_path " + asPath + " origin " + origin);
-            if (c.nextHop() != null && !c.nextHop().equals(nh)) {
-                problems.add(prefix + " next hop " + nh + ", expected " + c.nextHop());
-            }
-            if (c.asPath() != null && !c.asPath().equals(asPath)) {
-                problems.add(prefix + " AS path " + asPath + ", expected " + c.asPath());
+            if (c.asPath() != null && !c.asPath().equals(p.asPath())) {
+                problems.add(prefix + " AS path " + p.asPath() + ", expected " + c.asPath());
             }
         }
         return new CheckResult(c.name(), problems.isEmpty(), String.join("\n", seen)
                 + (problems.isEmpty() ? "" : "\n" + String.join("\n", problems)));
     }
 
-    private static String asPath(JsonNode attr) {
-        List<String> parts = new ArrayList<>();
-        for (JsonNode seg : attr.path("as_paths")) {
-            List<String> nums = new ArrayList<>();
-            seg.path("asns").forEach(n -> nums.add(n.asText()));
-            parts.add(seg.path("segment_type").asInt() == 1 ? "{" + String.join(",", nums) + "}" : String.join(" ", nums));
-        }
-        return String.join(" ", parts);
-    }
-
     private CheckResult kernelRoute(Topology.Check c) {
-        ExecResult r = ns(c.node()).exec("ip", "-j", "route", "show", c.prefix());
-        JsonNode routes = tree(r.stdout(), "[]");
-        String via = null;
-        for (JsonNode route : routes) {
-            via = route.path("gateway").asText(route.path("dev").asText(""));
-        }
+        List<Route> routes = Ip.routes(node(c.node()), c.prefix());
+        String via = routes.isEmpty() ? null : routes.get(routes.size() - 1).gatewayOrDevice();
         boolean ok = via != null && (c.via() == null || c.via().equals(via));
         return new CheckResult(c.name(), ok, "ip route " + c.prefix() + ": " + (via == null ? "none" : "via " + via));
     }
@@ -177,35 +149,37 @@ public final class Checks {
         List<String> seen = new ArrayList<>();
         boolean ok = true;
         for (int i = 0; i < attempts; i++) {
-            ExecResult r = ns(c.from()).exec("curl", "-s", "-m", "2", "-w", "\n%{http_code}", c.url());
-            String out = r.stdout();
-            int cut = out.lastIndexOf('\n');
-            String code = cut < 0 ? out : out.substring(cut + 1);
-            String body = cut < 0 ? "" : out.substring(0, cut).strip();
-            seen.add(code + (body.isEmpty() ? "" : " " + (body.length() > 60 ? body.substring(0, 60) + "..." : body)));
-            ok &= code.equals(String.valueOf(want)) && (c.body() == null || body.contains(c.body()));
+            HttpResponse r = Curl.get(node(c.from()), c.url());
+            String body = r.body().strip();
+            seen.add((r.status() == 0 ? "000" : String.valueOf(r.status()))
+                    + (body.isEmpty() ? "" : " " + (body.length() > 60 ? body.substring(0, 60) + "..." : body)));
+            ok &= r.status() == want && (c.body() == null || body.contains(c.body()));
         }
         return new CheckResult(c.name(), ok, "curl " + c.url() + " from " + c.from() + ": " + String.join(" | ", seen));
     }
 
     private CheckResult loxicmd(Topology.Check c) {
-        ExecResult r = ns(c.node()).exec(topo.context(c.node()).home().resolve("bin/loxicmd").toString(), "get", "lb", "--legacy");
+        ExecResult r = Loxicmd.run(node(c.node()), "get", "lb", "--legacy");
         return new CheckResult(c.name(), r.stdout().lines().anyMatch(l -> l.equals(c.row())),
                 "loxicmd get lb:\n" + r.stdout() + r.stderr());
     }
 
     private CheckResult command(Topology.Check c) {
-        ExecResult r = ns(c.node()).exec(c.command().toArray(String[]::new));
+        ExecResult r = node(c.node()).exec(Node.DEFAULT_TIMEOUT, null, c.command());
         boolean ok = r.ok() && (c.contains() == null || r.stdout().contains(c.contains()));
         return new CheckResult(c.name(), ok, String.join(" ", c.command()) + " -> exit " + r.exitCode() + "\n" + r.stdout());
     }
 
-    private static JsonNode tree(String json, String empty) {
-        try {
-            return JSON.readTree(json.isBlank() ? empty : json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("unexpected output: " + json, e);
+    /** The seed's {@code kubectl get svc} evidence: the Service's row, EXTERNAL-IP and PORT(S) columns. */
+    private CheckResult service(Topology.Check c) {
+        if (topo.topology().kubernetes() == null) {
+            return new CheckResult(c.name(), false, "this topology runs no Kubernetes");
         }
+        String[] ns = c.service().split("/");
+        KubectlGet.ServiceTable t = KubectlGet.service(topo.kubectl(), ns[0], ns[1]);
+        boolean ok = t.row().map(r -> (c.externalIp() == null || r.externalIp().equals(c.externalIp()))
+                && (c.ports() == null || r.ports().startsWith(c.ports()))).orElse(false);
+        return new CheckResult(c.name(), ok, "kubectl get svc " + ns[1] + " -n " + ns[0] + ":\n" + t.printed());
     }
 
     private static void sleep(long ms) {
@@ -215,5 +189,4 @@ public final class Checks {
             Thread.currentThread().interrupt();
         }
     }
-
 }

@@ -1,7 +1,9 @@
 package dev.loxiharness.harness.cli;
 
-import dev.loxiharness.harness.backend.NetnsTopology;
+import dev.loxiharness.harness.backend.Backend;
+import dev.loxiharness.harness.backend.Backends;
 import dev.loxiharness.harness.backend.Progress;
+import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.check.CheckResult;
 import dev.loxiharness.harness.check.Checks;
 import dev.loxiharness.harness.model.Topology;
@@ -22,10 +24,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ./topology}: bring topologies up and down, check them, and work inside their nodes. */
 @Command(name = "topology", mixinStandardHelpOptions = true, version = "loxiharness 0.1.0",
-        description = "Declarative loxilb + Calico BGP topologies in network namespaces (netns backend).",
+        description = {"Declarative loxilb + Calico BGP topologies, brought up, checked and taken down.",
+            "Backends (./topology up --backend NAME, or backend: in the file):", "%n${BACKENDS}"},
         subcommands = {TopologyMain.Up.class, TopologyMain.Down.class, TopologyMain.Status.class,
                 TopologyMain.ListCmd.class, TopologyMain.Exec.class, TopologyMain.Kubectl.class, TopologyMain.Capture.class,
-                TopologyMain.Agent.class,
                 CommandLine.HelpCommand.class})
 public final class TopologyMain {
     static final Path HOME = Path.of(System.getProperty("loxiharness.home", ".")).toAbsolutePath().normalize();
@@ -36,6 +38,7 @@ public final class TopologyMain {
     }
 
     public static int run(String... args) {
+        System.setProperty("BACKENDS", Backends.describeAll());
         CommandLine cl = new CommandLine(new TopologyMain());
         for (String passThrough : List.of("kubectl", "exec")) {
             // everything after the node (exec) or after kubectl belongs to the command run
@@ -78,68 +81,78 @@ public final class TopologyMain {
         return failed == 0 ? 0 : 3;
     }
 
-    @Command(name = "up", description = "Bring a topology up (default: topologies/seed.yaml), run its checks, leave it running. "
-            + "Exit code 0 when every check passed.")
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = {"Bring a topology up (default: topologies/seed.yaml), run its checks, leave it running.",
+                "Exit code 0 when every check passed, 3 when a check failed, 1 when it could not come up.",
+                "Backends:", "%n${BACKENDS}"})
     static final class Up implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", description = "topology file")
         Path file;
+        @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
+                description = "backend to run it on (default: the file's backend:, else netns)")
+        String backend;
 
         @Override
         public Integer call() {
             Path f = file != null ? file : defaultFile();
             Topology t = TopologyLoader.load(f);
-            System.out.println("topology " + t.name() + " (" + f + ") on the netns backend: " + t.description());
+            Backend b = Backends.of(t, backend);
+            var whyNot = b.whyNot(t, HOME);
+            if (whyNot.isPresent()) {
+                System.err.println("topology: cannot bring " + t.name() + " up here, nothing was created: " + whyNot.get());
+                return 1;
+            }
+            System.out.println("topology " + t.name() + " (" + f + ") on the " + b.name() + " backend: " + t.description());
             Progress progress = new Progress(System.out);
-            NetnsTopology topo = NetnsTopology.up(t, HOME, progress);
+            RunningTopology topo = b.up(t, HOME, progress);
             progress.step("up; running " + t.checks().size() + " checks (budget " + CHECK_BUDGET.toSeconds() + " s)");
             List<CheckResult> results = new Checks(topo).await(CHECK_BUDGET);
             progress.step("checks done");
             int rc = printChecks(results);
-            if (t.kubernetes() != null) {
-                System.out.println("kubernetes: simulated (netns backend); ./topology kubectl get svc   or   export KUBECONFIG="
-                        + dev.loxiharness.harness.kube.KubeAgent.kubeconfig(topo.state()));
-            }
+            topo.kubernetesSummary().ifPresent(System.out::println);
             System.out.println("state: " + topo.state().dir() + "   nodes: ./topology exec NODE -- CMD   remove: ./topology down "
                     + t.name());
             return rc;
         }
     }
 
-    @Command(name = "down", description = "Remove a topology: its processes, namespaces and state. --all sweeps every leftover.")
+    @Command(name = "down", mixinStandardHelpOptions = true,
+            description = "Remove a topology: its processes, namespaces, containers and state. --all sweeps every leftover.")
     static final class Down implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", description = "topology name (default: the only one up)")
         String name;
-        @Option(names = "--all", description = "remove every topology and any namespace named lxh-*")
+        @Option(names = "--all", description = "remove every topology and anything named or labelled as ours (namespaces lxh-*, containers)")
         boolean all;
 
         @Override
         public Integer call() {
             long t0 = System.nanoTime();
             if (all) {
-                List<String> removed = NetnsTopology.sweep();
+                List<String> removed = Backends.sweep("", HOME);
                 System.out.println(removed.isEmpty() ? "nothing to remove" : "removed: " + String.join(", ", removed));
             } else {
                 String n = resolve(name);
-                NetnsTopology.down(StateDir.open(n));
+                StateDir state = StateDir.open(n);
+                Backends.named(state.ledger().backend == null ? Backends.DEFAULT : state.ledger().backend).down(state);
                 System.out.printf("removed %s in %.2f s%n", n, (System.nanoTime() - t0) / 1e9);
             }
             return 0;
         }
     }
 
-    @Command(name = "status", description = "Run the checks of a running topology once: PASS/FAIL with what was seen.")
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Run the checks of a running topology once: PASS/FAIL with what was seen.")
     static final class Status implements Callable<Integer> {
         @Option(names = {"-t", "--topology"}, description = "topology name")
         String name;
 
         @Override
         public Integer call() {
-            NetnsTopology topo = NetnsTopology.attach(resolve(name));
-            return printChecks(new Checks(topo).runOnce());
+            return printChecks(new Checks(Backends.attach(resolve(name), HOME)).runOnce());
         }
     }
 
-    @Command(name = "list", description = "The topologies that are up, and topology files in topologies/.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "The topologies that are up, and topology files in topologies/.")
     static final class ListCmd implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
@@ -162,7 +175,8 @@ public final class TopologyMain {
         }
     }
 
-    @Command(name = "exec", description = "Run a command inside a node, e.g. ./topology exec lb -- gobgp neigh")
+    @Command(name = "exec", mixinStandardHelpOptions = true,
+            description = "Run a command inside a node, e.g. ./topology exec lb -- gobgp neigh")
     static final class Exec implements Callable<Integer> {
         @Option(names = {"-t", "--topology"}, description = "topology name")
         String name;
@@ -173,16 +187,16 @@ public final class TopologyMain {
 
         @Override
         public Integer call() throws Exception {
-            NetnsTopology topo = NetnsTopology.attach(resolve(name));
+            RunningTopology topo = Backends.attach(resolve(name), HOME);
             List<String> cmd = !command.isEmpty() && command.get(0).equals("--") ? command.subList(1, command.size()) : command;
-            List<String> argv = topo.node(node).wrap(cmd);
+            List<String> argv = topo.node(node).interactive(cmd);
             Process p = new ProcessBuilder(argv).inheritIO().start();
             return p.waitFor();
         }
     }
 
     @Command(name = "kubectl", description = "Run the real kubectl against the topology's (simulated) API server, "
-            + "e.g. ./topology kubectl get svc", mixinStandardHelpOptions = false)
+            + "e.g. ./topology kubectl get svc", mixinStandardHelpOptions = true)
     static final class Kubectl implements Callable<Integer> {
         @Option(names = {"-t", "--topology"}, description = "topology name")
         String name;
@@ -191,25 +205,14 @@ public final class TopologyMain {
 
         @Override
         public Integer call() throws Exception {
-            NetnsTopology topo = NetnsTopology.attach(resolve(name));
+            RunningTopology topo = Backends.attach(resolve(name), HOME);
             Process p = new ProcessBuilder(topo.kubectl().argv(args)).inheritIO().start();
             return p.waitFor();
         }
     }
 
-    @Command(name = "agent", hidden = true, description = "Runs a topology's simulated Kubernetes control plane (started by up).")
-    static final class Agent implements Callable<Integer> {
-        @Parameters(index = "0")
-        String name;
-
-        @Override
-        public Integer call() throws Exception {
-            dev.loxiharness.harness.kube.KubeAgent.run(name);
-            return 0;
-        }
-    }
-
-    @Command(name = "capture", description = "Capture packets on a node's interface into a pcap file (Ctrl-C to stop).")
+    @Command(name = "capture", mixinStandardHelpOptions = true,
+            description = "Capture packets on a node's interface into a pcap file (Ctrl-C to stop), with the host's tcpdump in the node's network.")
     static final class Capture implements Callable<Integer> {
         @Option(names = {"-t", "--topology"}, description = "topology name")
         String name;
@@ -224,14 +227,14 @@ public final class TopologyMain {
 
         @Override
         public Integer call() throws Exception {
-            NetnsTopology topo = NetnsTopology.attach(resolve(name));
+            RunningTopology topo = Backends.attach(resolve(name), HOME);
             Path file = out != null ? out : Path.of(node + "-" + iface + ".pcap");
             List<String> cmd = new ArrayList<>(List.of("tcpdump", "-i", iface, "-U", "-w", file.toAbsolutePath().toString()));
             if (count != null) {
                 cmd.addAll(List.of("-c", String.valueOf(count)));
             }
             System.out.println("capturing " + node + ":" + iface + " into " + file + " (Ctrl-C to stop)");
-            Process p = new ProcessBuilder(topo.node(node).wrap(cmd)).inheritIO().start();
+            Process p = new ProcessBuilder(topo.node(node).inNetwork(cmd)).inheritIO().start();
             return p.waitFor();
         }
     }

@@ -1,8 +1,9 @@
 package dev.loxiharness.harness.evidence;
 
-import dev.loxiharness.harness.backend.NetnsTopology;
+import dev.loxiharness.harness.backend.Node;
+import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.model.Topology;
-import dev.loxiharness.netns.Commands;
+import dev.loxiharness.harness.probe.Birdc;
 import dev.loxiharness.netns.ExecResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,68 +39,27 @@ public final class Evidence {
         }
     }
 
-    /** What {@link Evidence} needs of a running topology, whatever the backend. */
-    public interface Target {
-        Topology topology();
-
-        /** Runs {@code cmd} inside {@code node}, bounded by {@code timeout}. */
-        ExecResult exec(String node, Duration timeout, List<String> cmd);
-
-        /** Runs kubectl against the topology's API server, bounded by {@code timeout}. */
-        ExecResult kubectl(Duration timeout, List<String> args);
-
-        /** The folder holding the daemons' logs and configs, and BIRD's control sockets. */
-        Path stateDir();
-
-        /** The repository root, for {@code bin/loxicmd}. */
-        Path home();
-    }
-
     public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
     private static final List<String> KUBE_RESOURCES = List.of("services", "pods", "nodes", "endpointslices");
     private static final String JSON = "application/json";
     private static final String TEXT = "text/plain";
     private static final String YAML = "text/yaml";
 
-    private final Target target;
+    private final RunningTopology topo;
 
-    public Evidence(Target target) {
-        this.target = target;
-    }
-
-    public static Evidence of(NetnsTopology topo, Path home) {
-        return new Evidence(new Target() {
-            @Override
-            public Topology topology() {
-                return topo.topology();
-            }
-
-            @Override
-            public ExecResult exec(String node, Duration timeout, List<String> cmd) {
-                return topo.node(node).exec(timeout, null, cmd.toArray(String[]::new));
-            }
-
-            @Override
-            public ExecResult kubectl(Duration timeout, List<String> args) {
-                return Commands.run(topo.kubectl().argv(args), null, timeout);
-            }
-
-            @Override
-            public Path stateDir() {
-                return topo.state().dir();
-            }
-
-            @Override
-            public Path home() {
-                return home;
-            }
-        });
+    public Evidence(RunningTopology topo) {
+        this.topo = topo;
     }
 
     /** Collects everything into {@code dir} (created); never throws for a single failed probe. */
     public Report collect(Path dir) throws IOException {
         long start = System.nanoTime();
         Files.createDirectories(dir);
+        try {
+            topo.snapshotLogs();
+        } catch (RuntimeException e) {
+            // the logs already in the state folder are copied anyway
+        }
         List<Supplier<Item>> probes = probes(dir);
         List<Item> items = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
@@ -129,30 +89,27 @@ public final class Evidence {
 
     private List<Supplier<Item>> probes(Path dir) {
         List<Supplier<Item>> probes = new ArrayList<>();
-        Topology t = target.topology();
-        for (Map.Entry<String, Topology.Node> e : t.nodes().entrySet()) {
+        Topology t = topo.topology();
+        for (Map.Entry<String, Node> e : topo.nodes().entrySet()) {
             String node = e.getKey();
+            Node n = e.getValue();
             String section = "node " + node;
             Path nd = dir.resolve("nodes").resolve(node);
-            if (e.getValue().has("loxilb")) {
-                if (runsGobgp(e.getValue())) {
+            if (n.spec().has("loxilb")) {
+                if (runsGobgp(n.spec())) {
                     probes.add(() -> exec(section, node, nd.resolve("gobgp-neigh.txt"), TEXT, "gobgp", "neighbor"));
                     probes.add(() -> exec(section, node, nd.resolve("gobgp-neigh.json"), JSON, "gobgp", "neighbor", "-j"));
                     probes.add(() -> exec(section, node, nd.resolve("gobgp-global-rib.txt"), TEXT, "gobgp", "global", "rib", "-a", "ipv4"));
                     probes.add(() -> exec(section, node, nd.resolve("gobgp-global-rib.json"), JSON, "gobgp", "global", "rib", "-a", "ipv4", "-j"));
                 }
-                String loxicmd = target.home().resolve("bin/loxicmd").toString();
-                probes.add(() -> titled(section, node, nd.resolve("loxicmd-get-lb.txt"), TEXT, "loxicmd get lb -o wide",
-                        loxicmd, "get", "lb", "-o", "wide"));
+                probes.add(() -> exec(section, node, nd.resolve("loxicmd-get-lb.txt"), TEXT, "loxicmd", "get", "lb", "-o", "wide"));
             }
-            Path birdSocket = target.stateDir().resolve(node + ".bird.ctl");
-            if (Files.exists(birdSocket)) {
-                String sock = birdSocket.toString();
+            if (runsBird(n.spec())) {
                 for (String what : List.of("protocols all", "route", "route all")) {
-                    List<String> cmd = new ArrayList<>(List.of("birdc", "-s", sock, "show"));
-                    cmd.addAll(List.of(what.split(" ")));
+                    List<String> show = new ArrayList<>(List.of("show"));
+                    show.addAll(List.of(what.split(" ")));
                     probes.add(() -> titled(section, node, nd.resolve("birdc-show-" + what.replace(' ', '-') + ".txt"), TEXT,
-                            "birdc show " + what, cmd.toArray(String[]::new)));
+                            "birdc show " + what, Birdc.argv(n, show.toArray(String[]::new)).toArray(String[]::new)));
                 }
             }
             probes.add(() -> exec(section, node, nd.resolve("ip-addr.json"), JSON, "ip", "-j", "addr"));
@@ -168,6 +125,11 @@ public final class Evidence {
         return probes;
     }
 
+    /** BIRD runs in routers with {@code bgp:} and in Calico nodes. */
+    private static boolean runsBird(Topology.Node node) {
+        return node.has("calico-node") || (node.has("router") && node.bgp() != null);
+    }
+
     /** gobgpd runs beside the Java loxilb only in BGP mode ({@code -b}). */
     private static boolean runsGobgp(Topology.Node node) {
         return node.loxilb() != null && (node.loxilb().gobgpConfig() != null
@@ -180,12 +142,12 @@ public final class Evidence {
 
     /** {@code title}: the command as a person would type it (without socket paths and the like). */
     private Item titled(String section, String node, Path file, String mime, String title, String... cmd) {
-        return record(section, file, mime, title, () -> target.exec(node, PROBE_TIMEOUT, List.of(cmd)));
+        return record(section, file, mime, title, () -> topo.node(node).exec(PROBE_TIMEOUT, null, List.of(cmd)));
     }
 
     private Item kubectl(Path file, String... args) {
         return record("kubernetes", file, YAML, "kubectl " + String.join(" ", args),
-                () -> target.kubectl(PROBE_TIMEOUT, List.of(args)));
+                () -> topo.kubectl().run(PROBE_TIMEOUT, List.of(args)));
     }
 
     /** Runs one probe; its stdout goes to {@code file}, or a {@code .txt} says why it failed. */
@@ -206,14 +168,18 @@ public final class Evidence {
         }
     }
 
-    /** Logs ({@code *.log}, {@code *.err}) and configs ({@code *.conf}, {@code *.yaml}, lbconfig) of the state folder. */
+    /**
+     * Logs ({@code *.log}, {@code *.err}) and configs ({@code *.conf}, {@code *.yaml}, lbconfig) of the
+     * state folder; a node's own files ({@code nodes/<node>/<path in the node>}) keep their path under
+     * {@code configs/<node>/}.
+     */
     private List<Item> copyStateFiles(Path dir) {
         List<Item> out = new ArrayList<>();
-        Path state = target.stateDir();
-        if (state == null || !Files.isDirectory(state)) {
+        Path state = topo.state().dir();
+        if (!Files.isDirectory(state)) {
             return out;
         }
-        try (Stream<Path> files = Files.walk(state, 2)) {
+        try (Stream<Path> files = Files.walk(state)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 String name = state.relativize(f).toString();
                 String section = name.endsWith(".log") || name.endsWith(".err") ? "logs"
@@ -221,7 +187,8 @@ public final class Evidence {
                 if (section == null || name.startsWith("kubeconfig")) {
                     continue;
                 }
-                Path to = dir.resolve(section).resolve(name.replace('/', '_'));
+                Path to = dir.resolve(section).resolve(name.startsWith("nodes/") ? name.substring("nodes/".length())
+                        : name.replace('/', '_'));
                 try {
                     Files.createDirectories(to.getParent());
                     Files.copy(f, to);

@@ -1,6 +1,7 @@
 package dev.loxiharness.harness.kube;
 
-import dev.loxiharness.harness.backend.NetnsTopology;
+import dev.loxiharness.harness.backend.Node;
+import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.roles.CalicoNodeRole;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.ArrayList;
@@ -16,12 +17,14 @@ import org.slf4j.LoggerFactory;
  */
 final class CalicoNode {
     private static final Logger LOG = LoggerFactory.getLogger(CalicoNode.class);
-    private final NetnsTopology topo;
+    private final Topology topology;
+    private final Map<String, Node> handles;
     private final List<String> nodes;
     private final Map<String, List<CalicoNodeRole.Peer>> applied = new HashMap<>();
 
-    CalicoNode(NetnsTopology topo, List<String> nodes) {
-        this.topo = topo;
+    CalicoNode(Topology topology, Map<String, Node> handles, List<String> nodes) {
+        this.topology = topology;
+        this.handles = handles;
         this.nodes = nodes;
         nodes.forEach(n -> applied.put(n, List.of()));
     }
@@ -42,7 +45,7 @@ final class CalicoNode {
                 peers.add(new CalicoNodeRole.Peer(r.getMetadata().getName(), address, Long.parseLong(as.toString())));
             }
             if (!peers.equals(applied.get(node))) {
-                CalicoNodeRole.reconfigure(topo.context(node), peers);
+                CalicoNodeRole.reconfigure(handles.get(node), topology, peers);
                 applied.put(node, peers);
                 LOG.info("calico-node {}: BGP peers now {}", node, peers.stream().map(p -> p.address() + " AS " + p.as()).toList());
             }

@@ -1,8 +1,11 @@
 package dev.loxiharness.harness.kube;
 
 import dev.loxiharness.apiserver.SimulatedApiServer;
-import dev.loxiharness.harness.backend.NetnsTopology;
+import dev.loxiharness.harness.backend.Backends;
+import dev.loxiharness.harness.backend.Kubectl;
+import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.backend.Progress;
+import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.Processes;
 import dev.loxiharness.harness.state.StateDir;
@@ -17,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The simulated Kubernetes control plane of a netns topology, run as a process of its own (it
- * outlives {@code ./topology up}): the API server on 127.0.0.1 with a kubeconfig in the state
+ * outlives {@code ./topology up}; {@link #main} is its entry point): the API server on 127.0.0.1 with a kubeconfig in the state
  * folder, the {@link KubeSimulation}, and the load-balancer controller inside the control-plane
  * node, which reaches the API server through a socket relay (loopback in the node, a UNIX socket
  * across, loopback in the root namespace) and loxilb over the nodes' network, as in a cluster.
@@ -34,25 +37,24 @@ public final class KubeAgent {
     }
 
     /** Starts the agent process for {@code topo}; {@link #awaitReady} waits for it. */
-    public static StateDir.ProcessRecord launch(NetnsTopology topo) {
+    public static StateDir.ProcessRecord launch(RunningTopology topo, Path home) {
         StateDir state = topo.state();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dloxiharness.home=" + topo.home(),
+                "-Dloxiharness.home=" + home,
                 "-Dloxiharness.state=" + StateDir.ROOT,
-                "-cp", System.getProperty("java.class.path"), "dev.loxiharness.harness.cli.TopologyMain",
-                "agent", topo.topology().name()));
-        StateDir.ProcessRecord agent = Processes.startHere(state, "kubernetes (simulated)", cmd, state.file("kubernetes.log"));
+                "-cp", System.getProperty("java.class.path"), KubeAgent.class.getName(), topo.name()));
+        StateDir.ProcessRecord agent = Processes.start(state, "", "kubernetes (simulated)", cmd, state.file("kubernetes.log"));
         Topology.LoadBalancer lb = topo.topology().loadBalancer();
         if (lb != null && lb.controller() != null) {
             // started now, in parallel with everything else: it waits for the API server by itself
-            startController(topo, lb.controller());
+            startController(topo, home, lb.controller());
         }
         return agent;
     }
 
     /** Waits until the agent's API server answers and its controllers run. */
-    public static void awaitReady(NetnsTopology topo, StateDir.ProcessRecord agent, Progress progress) {
+    public static void awaitReady(RunningTopology topo, StateDir.ProcessRecord agent, Progress progress) {
         StateDir state = topo.state();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!Files.exists(state.file(READY))) {
@@ -65,8 +67,8 @@ public final class KubeAgent {
     }
 
     /** Applies the topology's manifests with the real kubectl, in order. */
-    public static void applyManifests(NetnsTopology topo, Progress progress) {
-        Kubectl kubectl = new Kubectl(kubeconfig(topo.state()));
+    public static void applyManifests(RunningTopology topo, Progress progress) {
+        Kubectl kubectl = topo.kubectl();
         for (String m : topo.topology().kubernetes().manifests()) {
             Path file = topo.topology().source().resolveSibling(m);
             var r = kubectl.run("apply", "-f", file.toString());
@@ -77,20 +79,24 @@ public final class KubeAgent {
         }
     }
 
-    /** The agent process's body: runs until SIGTERM. */
-    public static void run(String name) throws InterruptedException {
-        NetnsTopology topo = NetnsTopology.attach(name);
+    /** The agent process: {@code KubeAgent NAME} runs the control plane of topology NAME until SIGTERM. */
+    public static void main(String[] args) throws InterruptedException {
+        run(args[0]);
+    }
+
+    private static void run(String name) throws InterruptedException {
+        RunningTopology topo = Backends.attach(name, Path.of(System.getProperty("loxiharness.home", ".")));
         StateDir state = topo.state();
         Topology.Kubernetes k = topo.topology().kubernetes();
         SimulatedApiServer api = SimulatedApiServer.builder().host("127.0.0.1").port(0).serviceCidr(k.serviceCidr())
                 .log(System.out::println).start();
         api.writeKubeconfig(kubeconfig(state));
         state.recordKubernetes(api.url(), kubeconfig(state).toString());
-        KubeSimulation sim = new KubeSimulation(topo, api.client());
+        KubeSimulation sim = new KubeSimulation(topo.topology(), topo.nodes(), state, api.client());
         sim.start();
         Topology.LoadBalancer lb = topo.topology().loadBalancer();
         if (lb != null && lb.controller() != null) {
-            Processes.startHere(state, "apiserver relay (root side)", List.of("socat",
+            Processes.start(state, "", "apiserver relay (root side)", List.of("socat",
                     "UNIX-LISTEN:" + socket(state) + ",fork,mode=600", "TCP:127.0.0.1:" + api.port()), state.file("relay.log"));
         }
         CountDownLatch stop = new CountDownLatch(1);
@@ -112,12 +118,11 @@ public final class KubeAgent {
      * The controller in its node, with a kubeconfig for 127.0.0.1:6443 there, which a relay carries
      * to the API server's UNIX socket in the state folder (the root side is started by the agent).
      */
-    private static void startController(NetnsTopology topo, Topology.Controller c) {
+    private static void startController(RunningTopology topo, Path home, Topology.Controller c) {
         StateDir state = topo.state();
-        var node = topo.node(c.node());
-        Processes.start(state, node, "apiserver relay (" + c.node() + " side)", List.of("socat",
-                "TCP-LISTEN:" + IN_NODE_API_PORT + ",bind=127.0.0.1,reuseaddr,fork", "UNIX-CONNECT:" + socket(state)),
-                state.file("relay.log"));
+        Node node = topo.node(c.node());
+        node.daemon("apiserver relay", List.of("socat",
+                "TCP-LISTEN:" + IN_NODE_API_PORT + ",bind=127.0.0.1,reuseaddr,fork", "UNIX-CONNECT:" + socket(state)));
         Path inNode = state.file("kubeconfig-" + c.node());
         write(inNode, "# kubeconfig of the SIMULATED Kubernetes API server, as seen from node " + c.node() + "\n"
                 + "apiVersion: v1\nkind: Config\n"
@@ -125,7 +130,7 @@ public final class KubeAgent {
                 + "users:\n- name: sim\n  user:\n    token: simulated-no-authentication\n"
                 + "contexts:\n- name: sim\n  context:\n    cluster: sim\n    user: sim\n    namespace: default\n"
                 + "current-context: sim\n");
-        Path jar = topo.home().resolve("controller/target/controller.jar");
+        Path jar = home.resolve("controller/target/controller.jar");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
                 "--mode=" + c.mode(), "--kubeconfig=" + inNode));
@@ -133,7 +138,7 @@ public final class KubeAgent {
             cmd.addAll(List.of("--loxiURL=" + String.join(",", c.apiServerUrl()), "--externalCIDR=" + c.externalCidr(),
                     "--setBGP=" + c.setBgp(), "--setLBMode=" + c.setLbMode()));
         }
-        Processes.start(state, node, "load-balancer controller (" + c.mode() + ")", cmd, state.file("controller.log"));
+        node.daemon("controller", cmd);
     }
 
     private static String tail(Path log) {

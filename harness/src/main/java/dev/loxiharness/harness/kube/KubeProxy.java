@@ -1,11 +1,11 @@
 package dev.loxiharness.harness.kube;
 
+import dev.loxiharness.harness.backend.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import dev.loxiharness.netns.Netns;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,12 +23,12 @@ final class KubeProxy {
     static final String TABLE = "kube-proxy";
     private final Map<String, String> applied = new HashMap<>();
 
-    void reconcile(ClusterView view, String node, String nodeAddress, Netns ns) {
+    void reconcile(ClusterView view, String node, String nodeAddress, Node handle) {
         String script = render(view, node, nodeAddress);
         if (script.equals(applied.get(node))) {
             return;
         }
-        ns.exec(Duration.ofSeconds(30), script, "nft", "-f", "-").orThrow();
+        handle.exec(Duration.ofSeconds(30), script, List.of("nft", "-f", "-")).orThrow();
         applied.put(node, script);
     }
 

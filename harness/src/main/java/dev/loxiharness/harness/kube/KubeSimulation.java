@@ -1,7 +1,8 @@
 package dev.loxiharness.harness.kube;
 
-import dev.loxiharness.harness.backend.NetnsTopology;
+import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.model.Topology;
+import dev.loxiharness.harness.state.StateDir;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class KubeSimulation implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KubeSimulation.class);
 
-    private final NetnsTopology topo;
+    private final Topology topology;
+    private final Map<String, Node> nodes;
     private final KubernetesClient client;
     private final List<String> kubeNodes = new ArrayList<>();
     private final Map<String, String> nodeAddresses = new LinkedHashMap<>();
@@ -54,20 +57,21 @@ public final class KubeSimulation implements AutoCloseable {
     private SharedIndexInformer<EndpointSlice> endpointSlices;
     private SharedIndexInformer<GenericKubernetesResource> bgpPeers;
 
-    public KubeSimulation(NetnsTopology topo, KubernetesClient client) {
-        this.topo = topo;
+    public KubeSimulation(Topology topology, Map<String, Node> nodes, StateDir state, KubernetesClient client) {
+        this.topology = topology;
+        this.nodes = nodes;
         this.client = client;
-        topo.topology().nodes().forEach((name, node) -> {
+        topology.nodes().forEach((name, node) -> {
             if (node.has("calico-node") || node.has("kube-proxy") || node.has("control-plane")) {
                 kubeNodes.add(name);
                 nodeAddresses.put(name, node.primaryAddress());
             }
         });
-        this.sandboxes = new PodSandboxes(topo);
+        this.sandboxes = new PodSandboxes(topology, nodes, state);
         this.scheduler = new Scheduler(client, kubeNodes);
-        this.kubelet = new Kubelet(client, sandboxes, java.util.Set.copyOf(kubeNodes), nodeAddresses);
+        this.kubelet = new Kubelet(client, sandboxes, Set.copyOf(kubeNodes), nodeAddresses);
         this.slices = new EndpointSlices(client);
-        this.calico = new CalicoNode(topo, kubeNodes.stream().filter(n -> topo.topology().nodes().get(n).has("calico-node")).toList());
+        this.calico = new CalicoNode(topology, nodes, kubeNodes.stream().filter(n -> topology.nodes().get(n).has("calico-node")).toList());
     }
 
     public void start() {
@@ -109,7 +113,7 @@ public final class KubeSimulation implements AutoCloseable {
     private void registerNodes() {
         String now = Instant.now().toString();
         for (String name : kubeNodes) {
-            Topology.Node n = topo.topology().nodes().get(name);
+            Topology.Node n = topology.nodes().get(name);
             List<String> blocks = n.calico() == null ? List.of() : n.calico().blocks();
             NodeBuilder b = new NodeBuilder().withNewMetadata().withName(name)
                     .addToLabels("kubernetes.io/hostname", name).addToLabels("kubernetes.io/os", "linux")
@@ -130,7 +134,7 @@ public final class KubeSimulation implements AutoCloseable {
 
     /** loxi-ccm's ConfigMap, from the topology's controller settings. */
     private void ccmConfig() {
-        Topology.LoadBalancer lb = topo.topology().loadBalancer();
+        Topology.LoadBalancer lb = topology.loadBalancer();
         if (lb == null || lb.controller() == null || !"ccm".equals(lb.controller().mode())) {
             return;
         }
@@ -158,8 +162,8 @@ public final class KubeSimulation implements AutoCloseable {
             kubelet.reconcile(view);
             slices.reconcile(view);
             for (String node : kubeNodes) {
-                if (topo.topology().nodes().get(node).has("kube-proxy")) {
-                    kubeProxy.reconcile(view, node, nodeAddresses.get(node), topo.node(node));
+                if (topology.nodes().get(node).has("kube-proxy")) {
+                    kubeProxy.reconcile(view, node, nodeAddresses.get(node), nodes.get(node));
                 }
             }
             calico.reconcile(view);

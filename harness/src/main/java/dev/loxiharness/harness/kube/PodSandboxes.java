@@ -1,11 +1,11 @@
 package dev.loxiharness.harness.kube;
 
-import dev.loxiharness.harness.backend.NetnsTopology;
+import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.model.Cidr;
+import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.Processes;
 import dev.loxiharness.harness.state.StateDir;
 import dev.loxiharness.netns.Commands;
-import dev.loxiharness.netns.Netns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.HashSet;
@@ -21,23 +22,27 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Pods as the simulated kubelet runs them: a network namespace per pod wired the way Calico wires
- * it (a /32 on eth0, default route via 169.254.1.1, a {@code cali*} veth with proxy ARP and a /32
- * route on the node), the address taken from the node's IPAM blocks, and nginx serving the pod's
- * container ports.
+ * Pods as the simulated kubelet runs them (netns backend): a network namespace per pod wired the
+ * way Calico wires it (a /32 on eth0, default route via 169.254.1.1, a {@code cali*} veth with proxy
+ * ARP and a /32 route on the node, made from inside the node), the address taken from the node's
+ * IPAM blocks, and nginx serving the pod's container ports.
  */
 final class PodSandboxes {
     /** A running pod sandbox. */
-    record Sandbox(String key, String node, String ip, Netns ns, String hostVeth, StateDir.ProcessRecord nginx) {
+    record Sandbox(String key, String node, String ip, String namespace, String hostVeth, StateDir.ProcessRecord nginx) {
     }
 
-    private final NetnsTopology topo;
+    private final Topology topology;
+    private final Map<String, Node> nodes;
+    private final StateDir state;
     private final Map<String, Sandbox> sandboxes = new HashMap<>();
     private final Set<String> usedIps = new HashSet<>();
     private int counter;
 
-    PodSandboxes(NetnsTopology topo) {
-        this.topo = topo;
+    PodSandboxes(Topology topology, Map<String, Node> nodes, StateDir state) {
+        this.topology = topology;
+        this.nodes = nodes;
+        this.state = state;
     }
 
     synchronized Sandbox get(String key) {
@@ -51,23 +56,24 @@ final class PodSandboxes {
     /** Starts pod {@code key} ({@code namespace/name}) on {@code node}, serving {@code ports} with nginx. */
     synchronized Sandbox start(String key, String node, List<Integer> ports) {
         String ip = allocate(node);
-        Netns nodeNs = topo.node(node);
-        String nsName = topo.state().ledger().prefix + "-pod" + (++counter);
+        Node host = nodes.get(node);
+        String nsName = state.ledger().prefix + "-pod" + (++counter);
         String veth = "cali" + sha1(key).substring(0, 11);
-        topo.state().recordNamespace(nsName);
+        state.recordNamespace(nsName);
         Commands.run(List.of("ip", "netns", "add", nsName)).orThrow();
-        Netns ns = Netns.named(nsName);
-        nodeNs.ip("link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", nsName);
+        Commands.run(List.of("ip", "-n", nsName, "-batch", "-"), "link set lo up\n", Duration.ofSeconds(10)).orThrow();
+        host.exec(Duration.ofSeconds(10), null, List.of("sh", "-ec", String.join("; ",
+                "ip link add " + veth + " type veth peer name eth0 netns " + nsName,
+                "ip link set " + veth + " up", "ip route replace " + ip + "/32 dev " + veth,
+                "sysctl -qw net.ipv4.conf." + veth + ".proxy_arp=1"))).orThrow();
         Commands.run(List.of("ip", "-n", nsName, "-batch", "-"), String.join("\n",
-                "link set lo up", "addr add " + ip + "/32 dev eth0", "link set eth0 up",
+                "addr add " + ip + "/32 dev eth0", "link set eth0 up",
                 "route add 169.254.1.1 dev eth0 scope link", "route add default via 169.254.1.1 dev eth0") + "\n",
-                java.time.Duration.ofSeconds(10)).orThrow();
-        nodeNs.up(veth).ip("route", "replace", ip + "/32", "dev", veth);
-        nodeNs.sysctl("net.ipv4.conf." + veth + ".proxy_arp", "1");
+                Duration.ofSeconds(10)).orThrow();
         Path conf = nginxConfig(key, node, ip, nsName, ports);
-        StateDir.ProcessRecord nginx = Processes.start(topo.state(), ns, "pod " + key + " nginx",
-                List.of("nginx", "-c", conf.toString()), topo.state().file(nsName + ".nginx.log"));
-        Sandbox s = new Sandbox(key, node, ip, ns, veth, nginx);
+        StateDir.ProcessRecord nginx = Processes.start(state, nsName, "pod " + key + " nginx",
+                List.of("ip", "netns", "exec", nsName, "nginx", "-c", conf.toString()), state.file(nsName + ".nginx.log"));
+        Sandbox s = new Sandbox(key, node, ip, nsName, veth, nginx);
         sandboxes.put(key, s);
         return s;
     }
@@ -78,13 +84,13 @@ final class PodSandboxes {
             return;
         }
         Processes.stop(s.nginx(), 500);
-        topo.state().forgetProcess(s.nginx().pid());
-        Commands.run(List.of("ip", "netns", "del", s.ns().name()));
+        state.forgetProcess(s.nginx().pid());
+        Commands.run(List.of("ip", "netns", "del", s.namespace()));
         usedIps.remove(s.ip());
     }
 
     private String allocate(String node) {
-        var calico = topo.topology().nodes().get(node).calico();
+        var calico = topology.nodes().get(node).calico();
         if (calico != null) {
             for (String block : calico.blocks()) {
                 Cidr b = Cidr.parse(block);
@@ -102,13 +108,13 @@ final class PodSandboxes {
 
     private Path nginxConfig(String key, String node, String ip, String nsName, List<Integer> ports) {
         try {
-            Path root = Files.createDirectories(topo.state().file(nsName + "-www"));
+            Path root = Files.createDirectories(state.file(nsName + "-www"));
             Files.writeString(root.resolve("index.html"), "pod " + key.replaceFirst("@.*", "") + " on " + node + " (" + ip + ")\n");
             StringBuilder listen = new StringBuilder();
             (ports.isEmpty() ? List.of(80) : ports).forEach(p -> listen.append(" listen ").append(p).append(";"));
-            Path conf = topo.state().file(nsName + ".nginx.conf");
-            Files.writeString(conf, "daemon off; master_process off; user root; pid " + topo.state().file(nsName + ".nginx.pid")
-                    + "; error_log " + topo.state().file(nsName + ".nginx.err") + ";\nevents {}\nhttp { access_log off;"
+            Path conf = state.file(nsName + ".nginx.conf");
+            Files.writeString(conf, "daemon off; master_process off; user root; pid " + state.file(nsName + ".nginx.pid")
+                    + "; error_log " + state.file(nsName + ".nginx.err") + ";\nevents {}\nhttp { access_log off;"
                     + " server {" + listen + " root " + root + "; location = /ip { return 200 \"$remote_addr\\n\"; } } }\n");
             return conf;
         } catch (IOException e) {

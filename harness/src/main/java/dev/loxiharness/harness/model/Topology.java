@@ -1,7 +1,12 @@
 package dev.loxiharness.harness.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +19,8 @@ import java.util.Map;
 public record Topology(
         @JsonProperty(value = "name", required = true) String name,
         @JsonProperty("description") String description,
+        /** The backend that runs it ({@code netns} when absent); {@code ./topology up --backend} overrides it. */
+        @JsonProperty("backend") String backend,
         @JsonProperty(value = "networks", required = true) Map<String, Network> networks,
         @JsonProperty(value = "nodes", required = true) Map<String, Node> nodes,
         @JsonProperty("kubernetes") Kubernetes kubernetes,
@@ -34,11 +41,32 @@ public record Topology(
      * test runs the seed while someone's ./topology up of it is running.
      */
     public Topology withName(String newName) {
-        return new Topology(newName, description, networks, nodes, kubernetes, loadBalancer, checks, source);
+        return new Topology(newName, description, backend, networks, nodes, kubernetes, loadBalancer, checks, source);
     }
 
     public Topology withSource(Path file) {
-        return new Topology(name, description, networks, nodes, kubernetes, loadBalancer, checks, file);
+        return new Topology(name, description, backend, networks, nodes, kubernetes, loadBalancer, checks, file);
+    }
+
+    /**
+     * How a container node runs: its name (the node's name when absent), and what its image needs
+     * beyond NET_ADMIN and NET_RAW (upstream loxilb's image: privileged, bpffs).
+     */
+    public record Container(
+            @JsonProperty("name") String name,
+            @JsonProperty("capAdd") List<String> capAdd,
+            @JsonProperty("privileged") Boolean privileged,
+            @JsonProperty("securityOpt") List<String> securityOpt,
+            @JsonProperty("tmpfs") List<String> tmpfs,
+            @JsonProperty("env") Map<String, String> env) {
+
+        public Container {
+            capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
+            privileged = privileged != null && privileged;
+            securityOpt = securityOpt == null ? List.of() : List.copyOf(securityOpt);
+            tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
+            env = env == null ? Map.of() : Map.copyOf(env);
+        }
     }
 
     /** An L2 segment: a bridge that the nodes' interfaces on it plug into. */
@@ -52,7 +80,10 @@ public record Topology(
             @JsonProperty("routes") List<Route> routes,
             @JsonProperty("bgp") Bgp bgp,
             @JsonProperty("calico") Calico calico,
-            @JsonProperty("loxilb") Loxilb loxilb) {
+            @JsonProperty("loxilb") Loxilb loxilb,
+            /** Run the node as a container of this image instead of a network namespace. */
+            @JsonProperty("image") String image,
+            @JsonProperty("container") Container container) {
 
         public Node {
             interfaces = interfaces == null ? List.of() : List.copyOf(interfaces);
@@ -62,6 +93,17 @@ public record Topology(
 
         public boolean has(String role) {
             return roles.contains(role);
+        }
+
+        /** Whether the node runs as a container ({@code image:}) rather than a network namespace. */
+        public boolean isContainer() {
+            return image != null;
+        }
+
+        /** The name of the node's {@code i}-th interface: as the file says, else {@code eth<i>}. */
+        public String interfaceName(int i) {
+            Interface itf = interfaces.get(i);
+            return itf.name() != null ? itf.name() : "eth" + i;
         }
 
         /** The node's first address (without prefix length), e.g. its BGP router id. */
@@ -112,8 +154,27 @@ public record Topology(
     /** The Java loxilb on this node: its command-line arguments and gobgpd's config for -b. */
     public record Loxilb(@JsonProperty("args") List<String> args,
                          @JsonProperty("gobgpConfig") String gobgpConfig) {
+        private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
         public Loxilb {
             args = args == null ? List.of() : List.copyOf(args);
+        }
+
+        /** The neighbours of gobgpd's config ({@code neighbors[].config}: neighbor-address, peer-as); none without it. */
+        public List<Neighbor> gobgpNeighbors() {
+            if (gobgpConfig == null) {
+                return List.of();
+            }
+            List<Neighbor> out = new ArrayList<>();
+            try {
+                for (JsonNode n : YAML.readTree(gobgpConfig).path("neighbors")) {
+                    JsonNode c = n.path("config");
+                    out.add(new Neighbor(c.path("neighbor-address").asText(), c.path("peer-as").asLong()));
+                }
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("gobgpConfig is not YAML: " + e.getOriginalMessage(), e);
+            }
+            return out;
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.loxiharness.harness.roles;
 
-import dev.loxiharness.harness.backend.NodeContext;
-import java.nio.file.Path;
+import dev.loxiharness.harness.backend.Node;
 import java.util.List;
 
-/** BIRD 2 in a node: a config in the state folder, the daemon in the foreground, its control socket. */
+/** BIRD 2 in a node: its config at BIRD's usual path, the daemon in the foreground, its control socket. */
 public final class Bird {
+    public static final String CONFIG = "/etc/bird/bird.conf";
+    /** birdc's default socket, so a plain {@code birdc} works in a container node. */
+    public static final String SOCKET = "/run/bird/bird.ctl";
     /**
      * BGP timers for every BIRD session of a topology: the first connect after 1 s, retries every
      * second, and a short wait after an error, so sessions converge in about a second.
@@ -20,18 +22,14 @@ public final class Bird {
         return kind + "_" + peerAddress.replace('.', '_');
     }
 
-    public static Path socket(NodeContext ctx) {
-        return ctx.state().file(ctx.name() + ".bird.ctl");
-    }
-
-    public static void start(NodeContext ctx, String config) {
-        Path conf = ctx.write(ctx.name() + ".bird.conf", config);
-        ctx.daemon("bird", List.of("bird", "-f", "-c", conf.toString(), "-s", socket(ctx).toString()));
+    public static void start(Node node, String config) {
+        String conf = node.writeFile(CONFIG, config);
+        node.daemon("bird", List.of("bird", "-f", "-c", conf, "-s", node.path(SOCKET)));
     }
 
     /** Rewrites the config and makes BIRD load it ({@code birdc configure}). */
-    public static void reconfigure(NodeContext ctx, String config) {
-        ctx.write(ctx.name() + ".bird.conf", config);
-        ctx.ns().exec("birdc", "-s", socket(ctx).toString(), "configure").orThrow();
+    public static void reconfigure(Node node, String config) {
+        node.writeFile(CONFIG, config);
+        node.exec("birdc", "-s", node.path(SOCKET), "configure").orThrow();
     }
 }

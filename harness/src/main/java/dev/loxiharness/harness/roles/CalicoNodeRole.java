@@ -1,7 +1,6 @@
 package dev.loxiharness.harness.roles;
 
-import dev.loxiharness.harness.backend.NodeContext;
-import dev.loxiharness.harness.backend.NodeRole;
+import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.model.Cidr;
 import dev.loxiharness.harness.model.Topology;
 import java.util.List;
@@ -28,24 +27,23 @@ public final class CalicoNodeRole implements NodeRole {
     }
 
     @Override
-    public void start(NodeContext ctx) {
-        Bird.start(ctx, config(ctx, List.of()));
+    public void start(Node node, Topology topology) {
+        Bird.start(node, config(node.spec(), topology, List.of()));
     }
 
-    /** BIRD's config for this node with these global peers. */
-    public static String config(NodeContext ctx, List<Peer> peers) {
-        Topology t = ctx.topology();
+    /** BIRD's config for {@code node} of {@code t} with these global peers. */
+    public static String config(Topology.Node node, Topology t, List<Peer> peers) {
         Topology.Kubernetes k = t.kubernetes();
         long as = k.calico() == null ? 64512 : k.calico().asNumber();
         boolean mesh = k.calico() == null || k.calico().nodeToNodeMesh();
-        String self = ctx.node().primaryAddress();
+        String self = node.primaryAddress();
         Cidr pool = Cidr.parse(k.podCidr());
         StringBuilder s = new StringBuilder();
         s.append("log stderr all;\n");
         s.append("router id ").append(self).append(";\n");
         s.append("protocol device {}\n");
         s.append("protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; merge paths on; }\n");
-        List<String> blocks = ctx.node().calico() == null ? List.of() : ctx.node().calico().blocks();
+        List<String> blocks = node.calico() == null ? List.of() : node.calico().blocks();
         if (!blocks.isEmpty()) {
             s.append("protocol static { ipv4;");
             blocks.forEach(b -> s.append(" route ").append(b).append(" blackhole;"));
@@ -74,7 +72,7 @@ public final class CalicoNodeRole implements NodeRole {
         return s.toString();
     }
 
-    public static void reconfigure(NodeContext ctx, List<Peer> peers) {
-        Bird.reconfigure(ctx, config(ctx, peers));
+    public static void reconfigure(Node node, Topology topology, List<Peer> peers) {
+        Bird.reconfigure(node, config(node.spec(), topology, peers));
     }
 }

@@ -1,7 +1,7 @@
 package dev.loxiharness.harness.roles;
 
-import dev.loxiharness.harness.backend.NodeContext;
-import dev.loxiharness.harness.backend.NodeRole;
+import dev.loxiharness.harness.backend.Node;
+import dev.loxiharness.harness.model.Topology;
 
 /** An outside user: addresses and routes only; probes (curl) run in it. */
 public final class ClientRole implements NodeRole {
@@ -11,6 +11,6 @@ public final class ClientRole implements NodeRole {
     }
 
     @Override
-    public void start(NodeContext ctx) {
+    public void start(Node node, Topology topology) {
     }
 }

@@ -1,19 +1,21 @@
 package dev.loxiharness.harness.roles;
 
-import dev.loxiharness.harness.backend.NodeContext;
-import dev.loxiharness.harness.backend.NodeRole;
+import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.model.Topology;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Java loxilb ({@code bin/loxilb}) with the node's arguments, its rules under the state folder
- * and, for {@code -b}, gobgpd's config written from the topology (the seed's gobgp_loxilb.yaml).
+ * loxilb with the node's arguments, as the seed runs it: {@code loxilb --host=0.0.0.0 -b} with
+ * gobgpd's config at {@code /opt/loxilb/gobgp_loxilb.yaml} and its rules under {@code /etc/loxilb/}.
+ * Where the node keeps those paths elsewhere (a namespace shares the host's file system) the daemon
+ * is told where they are.
  */
 public final class LoxilbRole implements NodeRole {
     public static final int API_PORT = 11111;
+    public static final String GOBGP_CONFIG = "/opt/loxilb/gobgp_loxilb.yaml";
+    public static final String CONFIG_PATH = "/etc/loxilb/";
 
     @Override
     public String name() {
@@ -26,23 +28,28 @@ public final class LoxilbRole implements NodeRole {
     }
 
     @Override
-    public void start(NodeContext ctx) {
-        Topology.Loxilb l = ctx.node().loxilb() != null ? ctx.node().loxilb() : new Topology.Loxilb(List.of(), null);
-        List<String> cmd = new ArrayList<>(List.of(ctx.home().resolve("bin/loxilb").toString()));
-        cmd.addAll(l.args());
-        cmd.addAll(List.of("--config-path", ctx.state().file(ctx.name() + "-config").toString()));
-        if (l.gobgpConfig() != null) {
-            Path yaml = ctx.write(ctx.name() + "-gobgp_loxilb.yaml", l.gobgpConfig());
-            cmd.addAll(List.of("--gobgp-config", yaml.toString()));
+    public void start(Node node, Topology topology) {
+        Topology.Loxilb l = node.spec().loxilb() != null ? node.spec().loxilb() : new Topology.Loxilb(List.of(), null);
+        List<String> argv = new ArrayList<>(List.of("loxilb"));
+        argv.addAll(l.args());
+        String configPath = node.path(CONFIG_PATH);
+        if (!configPath.equals(CONFIG_PATH)) {
+            argv.add("--config-path=" + configPath);
         }
-        ctx.daemon("loxilb", cmd);
+        if (l.gobgpConfig() != null) {
+            String yaml = node.writeFile(GOBGP_CONFIG, l.gobgpConfig());
+            if (!yaml.equals(GOBGP_CONFIG)) {
+                argv.add("--gobgp-config=" + yaml);
+            }
+        }
+        node.daemon("loxilb", argv);
     }
 
     @Override
-    public void awaitReady(NodeContext ctx) {
+    public void awaitReady(Node node) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            if (ctx.ns().exec("curl", "-s", "-m", "1", "-o", "/dev/null", "http://127.0.0.1:" + API_PORT + "/netlox/v1/version").ok()) {
+            if (node.exec("curl", "-s", "-m", "1", "-o", "/dev/null", "http://127.0.0.1:" + API_PORT + "/netlox/v1/version").ok()) {
                 return;
             }
             try {
@@ -52,7 +59,7 @@ public final class LoxilbRole implements NodeRole {
                 return;
             }
         }
-        throw new IllegalStateException(ctx.name() + ": loxilb API did not answer within 60 s; its log ends:\n"
-                + ctx.tail(ctx.name() + ".loxilb.log", 15));
+        throw new IllegalStateException(node.name() + ": loxilb API did not answer within 60 s; its log ends:\n"
+                + node.logTail("loxilb", 15));
     }
 }

@@ -1,7 +1,6 @@
 package dev.loxiharness.harness.roles;
 
-import dev.loxiharness.harness.backend.NodeContext;
-import dev.loxiharness.harness.backend.NodeRole;
+import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.model.Topology;
 
 /**
@@ -20,9 +19,9 @@ public final class RouterRole implements NodeRole {
     }
 
     @Override
-    public void start(NodeContext ctx) {
-        if (ctx.node().bgp() != null) {
-            Bird.start(ctx, config(ctx.node()));
+    public void start(Node node, Topology topology) {
+        if (node.spec().bgp() != null) {
+            Bird.start(node, config(node.spec()));
         }
     }
 
@@ -36,7 +35,8 @@ public final class RouterRole implements NodeRole {
         StringBuilder exported = new StringBuilder();
         for (Topology.Interface itf : node.interfaces()) {
             if (bgp.export().contains(itf.network())) {
-                exported.append(exported.length() == 0 ? "" : ", ").append('"').append(ifName(node, itf)).append('"');
+                exported.append(exported.length() == 0 ? "" : ", ").append('"')
+                        .append(node.interfaceName(node.interfaces().indexOf(itf))).append('"');
             }
         }
         if (exported.length() > 0) {
@@ -50,9 +50,5 @@ public final class RouterRole implements NodeRole {
                     .append(" ipv4 { import all; export where source = RTS_DEVICE || source = RTS_BGP; }; }\n");
         }
         return s.toString();
-    }
-
-    static String ifName(Topology.Node node, Topology.Interface itf) {
-        return itf.name() != null ? itf.name() : "eth" + node.interfaces().indexOf(itf);
     }
 }

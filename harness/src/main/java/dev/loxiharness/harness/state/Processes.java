@@ -1,6 +1,6 @@
 package dev.loxiharness.harness.state;
 
-import dev.loxiharness.netns.Netns;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,28 +29,22 @@ public final class Processes {
         }
     }
 
-    public static StateDir.ProcessRecord start(StateDir state, Netns ns, String what, List<String> cmd, Path log) {
-        return launch(state, ns.name(), what, ns.wrap(cmd), log);
-    }
-
     /**
-     * Starts a process of the harness itself in the root namespace (the simulated control plane,
-     * a loopback-to-socket relay): nothing there talks to the network beyond loopback and files.
+     * Starts {@code argv} in a session of its own, recorded in {@code state} as running in
+     * {@code where} (a node's namespace; "" for the harness's own processes in the root namespace:
+     * the simulated control plane, a loopback-to-socket relay, which talk to nothing but loopback
+     * and files). {@code argv} is what runs it there, e.g. {@code ip netns exec NS ...}.
      */
-    public static StateDir.ProcessRecord startHere(StateDir state, String what, List<String> cmd, Path log) {
-        return launch(state, "", what, cmd, log);
-    }
-
-    private static StateDir.ProcessRecord launch(StateDir state, String namespace, String what, List<String> cmd, Path log) {
-        List<String> argv = new ArrayList<>(List.of("setsid"));
-        argv.addAll(cmd);
+    public static StateDir.ProcessRecord start(StateDir state, String where, String what, List<String> argv, Path log) {
+        List<String> detached = new ArrayList<>(List.of("setsid"));
+        detached.addAll(argv);
         try {
-            Process p = new ProcessBuilder(argv)
+            Process p = new ProcessBuilder(detached)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
-            StateDir.ProcessRecord r = new StateDir.ProcessRecord(p.pid(), startTime(p.pid()).orElse("?"), what, namespace);
+            StateDir.ProcessRecord r = new StateDir.ProcessRecord(p.pid(), startTime(p.pid()).orElse("?"), what, where);
             state.recordProcess(r);
             return r;
         } catch (IOException e) {

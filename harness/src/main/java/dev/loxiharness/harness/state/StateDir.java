@@ -3,18 +3,23 @@ package dev.loxiharness.harness.state;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.loxiharness.netns.Paths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * A running topology's folder ({@code /run/loxiharness/<name>}): every namespace and process it
- * made is recorded here BEFORE it is made, so {@code down} removes exactly those, and
+ * A running topology's folder ({@code /run/loxiharness/<name>}): every namespace, process and
+ * container it made is recorded here BEFORE it is made, so {@code down} removes exactly those, and
  * {@code down --all} finds the leftovers of a run that crashed or was killed.
  */
 public final class StateDir {
@@ -28,10 +33,12 @@ public final class StateDir {
     /** What is recorded; the file is rewritten whole, atomically, after each change. */
     public static final class Ledger {
         @JsonProperty public String name;
+        @JsonProperty public String backend;
         @JsonProperty public String prefix;
         @JsonProperty public String topologyFile;
         @JsonProperty public List<String> namespaces = new ArrayList<>();
         @JsonProperty public List<ProcessRecord> processes = new ArrayList<>();
+        @JsonProperty public List<String> containers = new ArrayList<>();
         @JsonProperty public String kubeconfig;
         @JsonProperty public String apiServer;
     }
@@ -51,7 +58,7 @@ public final class StateDir {
     }
 
     /** A new state folder for {@code name}; refuses if one is there (the topology is up, or left over). */
-    public static StateDir create(String name, String prefix, Path topologyFile) {
+    public static StateDir create(String name, String backend, String prefix, Path topologyFile) {
         Path dir = of(name);
         if (Files.exists(dir.resolve("state.json"))) {
             throw new IllegalStateException("topology " + name + " is already up (state in " + dir
@@ -64,6 +71,7 @@ public final class StateDir {
         }
         Ledger l = new Ledger();
         l.name = name;
+        l.backend = backend;
         l.prefix = prefix;
         l.topologyFile = topologyFile == null ? null : topologyFile.toString();
         StateDir s = new StateDir(dir, l);
@@ -110,6 +118,15 @@ public final class StateDir {
         update(l -> l.namespaces.add(ns));
     }
 
+    /** A container by name (labelled with the topology as well, so a lost record is still swept). */
+    public void recordContainer(String name) {
+        update(l -> l.containers.add(name));
+    }
+
+    public void forgetContainer(String name) {
+        update(l -> l.containers.remove(name));
+    }
+
     public void recordProcess(ProcessRecord p) {
         update(l -> l.processes.add(p));
     }
@@ -130,18 +147,18 @@ public final class StateDir {
      * one ledger (the CLI its daemons, the Kubernetes agent its pods), and neither may lose the
      * other's records.
      */
-    private synchronized void update(java.util.function.Consumer<Ledger> change) {
+    private synchronized void update(Consumer<Ledger> change) {
         Path file = dir.resolve("state.json");
         if (!Files.exists(dir)) {
             return; // removed by down: nothing left to record into
         }
-        try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(dir.resolve("state.lock"),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-             java.nio.channels.FileLock held = lock.lock()) {
+        try (FileChannel lock = FileChannel.open(dir.resolve("state.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = lock.lock()) {
             if (Files.exists(file)) {
                 Ledger onDisk = JSON.readValue(file.toFile(), Ledger.class);
                 ledger.namespaces = onDisk.namespaces;
                 ledger.processes = onDisk.processes;
+                ledger.containers = onDisk.containers;
                 ledger.apiServer = onDisk.apiServer;
                 ledger.kubeconfig = onDisk.kubeconfig;
             }
@@ -164,6 +181,6 @@ public final class StateDir {
 
     /** Removes the folder with everything in it (configs, logs, the ledger). */
     public void delete() {
-        dev.loxiharness.netns.Paths.deleteTree(dir);
+        Paths.deleteTree(dir);
     }
 }

@@ -1,8 +1,12 @@
-package dev.loxiharness.harness.backend;
+package dev.loxiharness.harness.netns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.loxiharness.harness.backend.Backend;
+import dev.loxiharness.harness.backend.Backends;
+import dev.loxiharness.harness.backend.Progress;
+import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.check.CheckResult;
 import dev.loxiharness.harness.check.Checks;
 import dev.loxiharness.harness.model.Topology;
@@ -15,14 +19,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Up and down of real topologies: checks pass, nothing is left, the root namespace is never touched. */
-class NetnsTopologyIT {
+class NetnsBackendIT {
     static final Path HOME = Path.of(System.getProperty("loxiharness.home", "..")).toAbsolutePath().normalize();
     static final Path SMALL = Path.of("src/test/resources/small.yaml").toAbsolutePath();
+    static final Backend NETNS = Backends.named("netns");
 
     @BeforeAll
     static void needsRoot() {
@@ -38,7 +44,7 @@ class NetnsTopologyIT {
         }
         // only our namespaces: other builds and benchmarks on the machine may add theirs meanwhile
         s.append("ip netns list (lxh-*)\n").append(Commands.run(List.of("ip", "netns", "list")).stdout().lines()
-                .filter(l -> l.startsWith("lxh-")).collect(java.util.stream.Collectors.joining("\n")));
+                .filter(l -> l.startsWith("lxh-")).collect(Collectors.joining("\n")));
         return s.toString();
     }
 
@@ -46,12 +52,16 @@ class NetnsTopologyIT {
     void smallTopologyComesUpChecksPassAndDownLeavesNothing() {
         String before = rootSnapshot();
         Topology t = TopologyLoader.load(SMALL).withName("itsmall");
-        NetnsTopology topo = NetnsTopology.up(t, HOME, Progress.SILENT);
+        RunningTopology topo = NETNS.up(t, HOME, Progress.SILENT);
         List<StateDir.ProcessRecord> procs = List.copyOf(topo.state().ledger().processes);
         try {
             List<CheckResult> results = new Checks(topo).await(Duration.ofSeconds(30));
             assertThat(results).allSatisfy(r -> assertThat(r.passed()).as(r.line()).isTrue());
-            assertThat(topo.exec("lb", "gobgp", "neigh").stdout()).contains("192.168.20.55", "Establ");
+            assertThat(topo.node("lb").exec("gobgp", "neigh").stdout()).contains("192.168.20.55", "Establ");
+            // the seed's commands answer by name in a loxilb node, as in upstream's image
+            assertThat(topo.node("lb").exec("sh", "-c", "command -v loxicmd loxilb gobgp gobgpd nft ip").stdout().lines())
+                    .hasSize(6);
+            assertThat(topo.node("lb").exec("loxicmd", "get", "lb").stdout()).containsIgnoringCase("Ext IP");
         } finally {
             topo.down();
         }
@@ -64,7 +74,7 @@ class NetnsTopologyIT {
     void seedComesUpWithEveryCheckGreenAndDownLeavesTheRootNamespaceAsItWas() {
         String before = rootSnapshot();
         Topology t = TopologyLoader.load(HOME.resolve("topologies/seed.yaml")).withName("itseed");
-        NetnsTopology topo = NetnsTopology.up(t, HOME, Progress.SILENT);
+        RunningTopology topo = NETNS.up(t, HOME, Progress.SILENT);
         try {
             List<CheckResult> results = new Checks(topo).await(Duration.ofSeconds(60));
             assertThat(results).hasSize(7).allSatisfy(r -> assertThat(r.passed()).as(r.line()).isTrue());
@@ -85,7 +95,7 @@ class NetnsTopologyIT {
                 .until(() -> Files.exists(ledger) && Files.readString(ledger).contains("\"pid\""));
         List<StateDir.ProcessRecord> procs = StateDir.open("small").ledger().processes;
         up.destroyForcibly().waitFor();
-        List<String> removed = NetnsTopology.sweep("small");
+        List<String> removed = Backends.sweep("small", HOME);
         assertThat(removed).contains("small");
         assertThat(Commands.run(List.of("ip", "netns", "list")).stdout()).doesNotContain("lxh-small");
         assertThat(procs).noneMatch(Processes::alive);

@@ -1,9 +1,5 @@
-package dev.loxiharness.harness.backend;
+package dev.loxiharness.harness.roles;
 
-import dev.loxiharness.harness.roles.CalicoNodeRole;
-import dev.loxiharness.harness.roles.ClientRole;
-import dev.loxiharness.harness.roles.LoxilbRole;
-import dev.loxiharness.harness.roles.RouterRole;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,8 +7,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The role registry. Roles that belong to the simulated Kubernetes control plane
- * ({@code control-plane}, {@code kube-proxy}) are run by it rather than here.
+ * The role registry. Roles that belong to the Kubernetes part ({@code control-plane},
+ * {@code kube-proxy}) are run by the backend's Kubernetes rather than here.
  */
 public final class Roles {
     private static final Map<String, NodeRole> ROLES = List.of(new RouterRole(), new CalicoNodeRole(),

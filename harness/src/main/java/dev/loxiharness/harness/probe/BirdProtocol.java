@@ -1,17 +1,20 @@
-package dev.loxiharness.junit.probe;
+package dev.loxiharness.harness.probe;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One line of {@code birdc show protocols}: e.g. {@code Global_192_168_57_4 BGP --- up 17:16:56.145 Established}. */
 public record BirdProtocol(String name, String proto, String table, String state, String since, String info) {
+    private static final Pattern PEER = Pattern.compile("_(\\d+)_(\\d+)_(\\d+)_(\\d+)$");
 
     /**
      * The peer address of a BGP protocol, from the harness's naming ({@code Mesh_192_168_57_102},
      * {@code Global_192_168_57_4}, {@code Peer_192_168_20_4}); empty for other protocols.
      */
     public String peer() {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("_(\\d+)_(\\d+)_(\\d+)_(\\d+)$").matcher(name);
+        Matcher m = PEER.matcher(name);
         return m.find() ? m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + m.group(4) : "";
     }
 

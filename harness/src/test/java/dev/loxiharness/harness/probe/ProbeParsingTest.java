@@ -1,4 +1,4 @@
-package dev.loxiharness.junit.probe;
+package dev.loxiharness.harness.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;

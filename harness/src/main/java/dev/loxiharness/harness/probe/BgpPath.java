@@ -1,10 +1,11 @@
-package dev.loxiharness.junit.probe;
+package dev.loxiharness.harness.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One path of {@code gobgp global rib -j}: prefix, next hop, AS path as {@code gobgp} prints it
@@ -30,9 +31,13 @@ public record BgpPath(String prefix, String nextHop, String asPath, List<Long> a
     /** The best path of each prefix (or its first, if gobgp marks none). */
     public static List<BgpPath> best(Map<String, List<BgpPath>> rib) {
         List<BgpPath> out = new ArrayList<>();
-        rib.values().forEach(paths -> paths.stream().filter(BgpPath::best).findFirst()
-                .or(() -> paths.stream().findFirst()).ifPresent(out::add));
+        rib.values().forEach(paths -> bestOf(paths).ifPresent(out::add));
         return out;
+    }
+
+    /** The best of one prefix's paths (or the first, if gobgp marks none); empty when there are none. */
+    public static Optional<BgpPath> bestOf(List<BgpPath> paths) {
+        return paths.stream().filter(BgpPath::best).findFirst().or(() -> paths.stream().findFirst());
     }
 
     private static BgpPath path(String prefix, JsonNode p) {

@@ -1,4 +1,4 @@
-package dev.loxiharness.junit.probe;
+package dev.loxiharness.harness.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.loxiharness.junit.probe;
+package dev.loxiharness.harness.probe;
 
 /**
  * What {@code curl} inside a node got: the status ({@code 0} when no response arrived), the body,

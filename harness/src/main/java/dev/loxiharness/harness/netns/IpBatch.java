@@ -1,4 +1,4 @@
-package dev.loxiharness.harness.backend;
+package dev.loxiharness.harness.netns;
 
 import dev.loxiharness.netns.Commands;
 import java.time.Duration;

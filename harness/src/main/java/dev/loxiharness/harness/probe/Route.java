@@ -1,4 +1,4 @@
-package dev.loxiharness.junit.probe;
+package dev.loxiharness.harness.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -23,6 +23,11 @@ public record Route(String dst, String gateway, String dev, String protocol, Jso
             out.add(new Route(r.path("dst").asText(), gateway, r.path("dev").asText(""), r.path("protocol").asText("boot"), r));
         }
         return out;
+    }
+
+    /** The gateway, or the device for a directly connected route (what {@code ip route} says it goes "via"). */
+    public String gatewayOrDevice() {
+        return gateway.isEmpty() ? dev : gateway;
     }
 
     @Override

@@ -1,0 +1,133 @@
+package dev.loxiharness.harness.netns;
+
+import dev.loxiharness.harness.backend.Node;
+import dev.loxiharness.harness.model.Topology;
+import dev.loxiharness.harness.state.Processes;
+import dev.loxiharness.harness.state.StateDir;
+import dev.loxiharness.netns.Commands;
+import dev.loxiharness.netns.ExecResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A node that is a network namespace of ours. It shares the host's file system, so its files live
+ * in a folder of its own in the state folder ({@code nodes/<node>/etc/bird/bird.conf}), and its
+ * PATH starts with the repository's {@code bin/node/} ({@code loxilb}, {@code loxicmd}), so the
+ * seed's commands answer by name in it as they do in upstream's image.
+ */
+final class NamespaceNode implements Node {
+    private final String name;
+    private final Topology.Node spec;
+    private final String namespace;
+    private final StateDir state;
+    private final String path;
+
+    NamespaceNode(String name, Topology.Node spec, String namespace, StateDir state, Path home) {
+        this.name = name;
+        this.spec = spec;
+        this.namespace = namespace;
+        this.state = state;
+        this.path = home.resolve("bin/node") + ":" + System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Topology.Node spec() {
+        return spec;
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    @Override
+    public String describe() {
+        return "namespace " + namespace;
+    }
+
+    @Override
+    public ExecResult exec(Duration timeout, String stdin, List<String> cmd) {
+        return Commands.run(interactive(cmd), stdin, timeout);
+    }
+
+    @Override
+    public List<String> interactive(List<String> cmd) {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "env", "PATH=" + path));
+        argv.addAll(cmd);
+        return argv;
+    }
+
+    @Override
+    public List<String> inNetwork(List<String> cmd) {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        argv.addAll(cmd);
+        return argv;
+    }
+
+    void inNetworkSysctl(String key, String value) {
+        Commands.run(inNetwork(List.of("sysctl", "-qw", key + "=" + value))).orThrow();
+    }
+
+    @Override
+    public Path networkNamespace() {
+        return Path.of("/run/netns", namespace);
+    }
+
+    @Override
+    public String path(String nodePath) {
+        if (!nodePath.startsWith("/")) {
+            throw new IllegalArgumentException("not an absolute path in the node: " + nodePath);
+        }
+        Path p = state.file("nodes/" + name + nodePath);
+        try {
+            Files.createDirectories(p.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p + (nodePath.endsWith("/") ? "/" : "");
+    }
+
+    @Override
+    public String writeFile(String nodePath, String content) {
+        String p = path(nodePath);
+        try {
+            Files.writeString(Path.of(p), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
+    }
+
+    @Override
+    public void daemon(String what, List<String> argv) {
+        Processes.start(state, namespace, name + " " + what, interactive(argv), log(what));
+    }
+
+    private Path log(String what) {
+        return state.file(name + "." + what.replace(' ', '-') + ".log");
+    }
+
+    @Override
+    public String logTail(String what, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log(what));
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log of " + what + ")";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + describe() + ")";
+    }
+}

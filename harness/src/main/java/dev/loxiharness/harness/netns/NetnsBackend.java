@@ -1,0 +1,191 @@
+package dev.loxiharness.harness.netns;
+
+import dev.loxiharness.harness.backend.Backend;
+import dev.loxiharness.harness.backend.Progress;
+import dev.loxiharness.harness.backend.RunningTopology;
+import dev.loxiharness.harness.kube.KubeAgent;
+import dev.loxiharness.harness.model.Topology;
+import dev.loxiharness.harness.model.TopologyLoader;
+import dev.loxiharness.harness.roles.NodeRole;
+import dev.loxiharness.harness.roles.Roles;
+import dev.loxiharness.harness.state.Processes;
+import dev.loxiharness.harness.state.StateDir;
+import dev.loxiharness.netns.Commands;
+import dev.loxiharness.netns.Paths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The netns backend: one network namespace per node plus one ({@code <prefix>-lan}) holding a
+ * bridge per network; links are made inside namespaces, never in the root namespace. Kubernetes is
+ * simulated ({@link KubeAgent}). Everything is recorded in the {@link StateDir} before it is made,
+ * so a failed or interrupted {@code up} rolls back, and {@code down} or {@code down --all} remove
+ * exactly what was made.
+ */
+public final class NetnsBackend implements Backend {
+    public static final String NAME = "netns";
+    public static final String PREFIX = "lxh-";
+    static final List<String> TOOLS = List.of("ip", "nft", "nginx", "curl", "bird", "birdc", "gobgpd", "gobgp", "socat");
+    static final List<String> JARS = List.of("loxilb/target/loxilb.jar", "controller/target/controller.jar");
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "nodes are network namespaces on this machine; Kubernetes is simulated (real kubectl, controller, "
+                + "BIRD, nftables, nginx)";
+    }
+
+    static String prefix(String topology) {
+        return PREFIX + topology;
+    }
+
+    static String namespace(String topology, String node) {
+        return prefix(topology) + "-" + node;
+    }
+
+    @Override
+    public Optional<String> whyNot(Topology topology, Path home) {
+        if (!isRoot()) {
+            return Optional.of("netns backend: network namespaces need root (run as root, e.g. sudo ./verify)");
+        }
+        List<String> tools = new ArrayList<>(TOOLS);
+        if (topology != null && topology.kubernetes() != null && System.getenv("KUBECTL") == null) {
+            tools.add("kubectl");
+        }
+        List<String> missing = tools.stream().filter(t -> !Paths.onPath(t)).toList();
+        if (!missing.isEmpty()) {
+            return Optional.of("netns backend: missing tools " + String.join(", ", missing) + " (bin/install-packages installs them)");
+        }
+        List<String> unbuilt = JARS.stream().filter(j -> !Files.isRegularFile(home.resolve(j))).toList();
+        if (!unbuilt.isEmpty()) {
+            return Optional.of("netns backend: not built: " + String.join(", ", unbuilt)
+                    + " (run bin/build, or mvn verify from the repository root)");
+        }
+        return Optional.empty();
+    }
+
+    static boolean isRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+                    .map(l -> l.split("\\s+")[2]).anyMatch("0"::equals);
+        } catch (IOException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
+    @Override
+    public RunningTopology up(Topology t, Path home, Progress progress) {
+        StateDir state = StateDir.create(t.name(), NAME, prefix(t.name()), t.source());
+        NetnsTopology topo = new NetnsTopology(t, state, home);
+        AtomicBoolean done = new AtomicBoolean();
+        Thread rollback = new Thread(() -> {
+            if (!done.get()) {
+                System.err.println("interrupted: removing what was made of " + t.name());
+                remove(state);
+            }
+        }, "topology-rollback");
+        Runtime.getRuntime().addShutdownHook(rollback);
+        try {
+            new Fabric(t, state).wire(topo, progress);
+            StateDir.ProcessRecord kube = t.kubernetes() != null ? KubeAgent.launch(topo, home) : null;
+            startRoles(topo, progress);
+            if (kube != null) {
+                KubeAgent.awaitReady(topo, kube, progress);
+                KubeAgent.applyManifests(topo, progress);
+            }
+            done.set(true);
+            return topo;
+        } catch (RuntimeException e) {
+            done.set(true);
+            progress.step("failed: " + e.getMessage() + "; removing what was made");
+            remove(state);
+            throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(rollback);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook is running
+            }
+        }
+    }
+
+    private static void startRoles(NetnsTopology topo, Progress progress) {
+        Topology t = topo.topology();
+        for (Map.Entry<String, Topology.Node> e : t.nodes().entrySet()) {
+            for (String role : e.getValue().roles()) {
+                Roles.find(role).ifPresent(r -> r.start(topo.node(e.getKey()), t));
+            }
+        }
+        progress.step("daemons started: " + topo.state().ledger().processes.size() + " ("
+                + String.join(", ", topo.state().ledger().processes.stream().map(StateDir.ProcessRecord::what).toList()) + ")");
+        for (Map.Entry<String, Topology.Node> e : t.nodes().entrySet()) {
+            for (String role : e.getValue().roles()) {
+                Roles.find(role).ifPresent(r -> r.awaitReady(topo.node(e.getKey())));
+            }
+        }
+        progress.step("daemons ready");
+    }
+
+    /** Whether the node forwards packets: one of its roles does, or kube-proxy runs in it. */
+    static boolean forwards(Topology.Node node) {
+        return node.has("kube-proxy") || node.roles().stream().map(Roles::find).flatMap(Optional::stream).anyMatch(NodeRole::forwards);
+    }
+
+    @Override
+    public RunningTopology attach(StateDir state, Path home) {
+        Topology t = TopologyLoader.load(Path.of(state.ledger().topologyFile)).withName(state.ledger().name);
+        return new NetnsTopology(t, state, home);
+    }
+
+    @Override
+    public void down(StateDir state) {
+        remove(state);
+    }
+
+    /**
+     * Ends the recorded processes, deletes the recorded namespaces, removes the state folder. The
+     * namespaces go anyway, and with them every route and nft table in them, so the daemons get
+     * only a short grace period (BIRD alone spends about 2 s on a graceful shutdown).
+     */
+    static void remove(StateDir state) {
+        Processes.stopAll(state.ledger().processes, 200);
+        for (String ns : state.ledger().namespaces) {
+            deleteNamespace(ns);
+        }
+        state.delete();
+    }
+
+    /**
+     * Ends whatever still runs inside a namespace of ours (by pid) before the namespace goes: a
+     * process whose record was lost would otherwise live on in a namespace nobody can name.
+     */
+    private static void deleteNamespace(String ns) {
+        for (String pid : Commands.run(List.of("ip", "netns", "pids", ns)).stdout().split("\\s+")) {
+            if (!pid.isBlank()) {
+                ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+        Commands.run(List.of("ip", "netns", "del", ns));
+    }
+
+    @Override
+    public List<String> sweepUnrecorded(String name) {
+        List<String> removed = new ArrayList<>();
+        for (String ns : Commands.run(List.of("ip", "netns", "list")).stdout().lines()
+                .map(l -> l.split(" ")[0]).filter(n -> n.startsWith(PREFIX + name)).toList()) {
+            deleteNamespace(ns);
+            removed.add(ns);
+        }
+        return removed;
+    }
+}
