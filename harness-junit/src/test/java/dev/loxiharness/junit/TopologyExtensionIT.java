@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import dev.loxiharness.harness.state.StateDir;
-import dev.loxiharness.junit.capture.Capture;
-import dev.loxiharness.junit.capture.CapturedPacket;
 import dev.loxiharness.harness.probe.BgpNeighbor;
 import dev.loxiharness.harness.probe.BirdProtocol;
 import dev.loxiharness.harness.probe.Route;
+import dev.loxiharness.harness.state.StateDir;
+import dev.loxiharness.junit.capture.Capture;
+import dev.loxiharness.junit.capture.CapturedPacket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

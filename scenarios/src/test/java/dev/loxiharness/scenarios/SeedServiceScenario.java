@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loxiharness.harness.probe.HttpResponse;
 import dev.loxiharness.junit.Topology;
 import dev.loxiharness.junit.TopologyHandle;
 import dev.loxiharness.junit.capture.Capture;
 import dev.loxiharness.junit.capture.CapturedPacket;
-import dev.loxiharness.harness.probe.HttpResponse;
 import io.qameta.allure.Allure;
 import io.qameta.allure.Feature;
 import java.util.List;

@@ -66,10 +66,8 @@ public final class Backends {
         return removed;
     }
 
-    /** One line per backend for {@code --help}. */
+    /** One line per backend for {@code --help}, separated by picocli's {@code %n}. */
     public static String describeAll() {
-        StringBuilder s = new StringBuilder();
-        ALL.values().forEach(b -> s.append(String.format("  %-8s %s%n", b.name(), b.description())));
-        return s.toString();
+        return String.join("%n", ALL.values().stream().map(b -> String.format("  %-6s %s", b.name(), b.description())).toList());
     }
 }

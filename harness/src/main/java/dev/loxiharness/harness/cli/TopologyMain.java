@@ -17,15 +17,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code ./topology}: bring topologies up and down, check them, and work inside their nodes. */
 @Command(name = "topology", mixinStandardHelpOptions = true, version = "loxiharness 0.1.0",
         description = {"Declarative loxilb + Calico BGP topologies, brought up, checked and taken down.",
-            "Backends (./topology up --backend NAME, or backend: in the file):", "%n${BACKENDS}"},
+            "Backends (./topology up --backend NAME, or backend: in the file):", "${BACKENDS}"},
         subcommands = {TopologyMain.Up.class, TopologyMain.Down.class, TopologyMain.Status.class,
                 TopologyMain.ListCmd.class, TopologyMain.Exec.class, TopologyMain.Kubectl.class, TopologyMain.Capture.class,
                 CommandLine.HelpCommand.class})
@@ -84,7 +84,7 @@ public final class TopologyMain {
     @Command(name = "up", mixinStandardHelpOptions = true,
             description = {"Bring a topology up (default: topologies/seed.yaml), run its checks, leave it running.",
                 "Exit code 0 when every check passed, 3 when a check failed, 1 when it could not come up.",
-                "Backends:", "%n${BACKENDS}"})
+                "Backends:", "${BACKENDS}"})
     static final class Up implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", description = "topology file")
         Path file;

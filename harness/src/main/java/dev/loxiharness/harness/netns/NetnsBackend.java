@@ -41,8 +41,7 @@ public final class NetnsBackend implements Backend {
 
     @Override
     public String description() {
-        return "nodes are network namespaces on this machine; Kubernetes is simulated (real kubectl, controller, "
-                + "BIRD, nftables, nginx)";
+        return "network namespaces (or containers with image:); Kubernetes simulated";
     }
 
     static String prefix(String topology) {
