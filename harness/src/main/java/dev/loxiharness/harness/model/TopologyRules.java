@@ -32,7 +32,7 @@ final class TopologyRules {
                 } else if (!Cidr.parse(net.subnet()).contains(Cidr.parse(itf.ip() + "/32"))) {
                     out.add(new Problem(ip + ".address", itf.address() + " is outside " + itf.network() + " " + net.subnet()));
                 }
-                String ifName = itf.name() != null ? itf.name() : "eth" + i;
+                String ifName = node.interfaceName(i);
                 if (!ifNames.add(ifName)) {
                     out.add(new Problem(ip + ".name", "interface name " + ifName + " used twice on " + name));
                 }
@@ -47,6 +47,9 @@ final class TopologyRules {
                 if (other != null) {
                     out.add(new Problem(at + ".loopback[" + i + "]", ip + " is already " + other + "'s address"));
                 }
+            }
+            if (node.container() != null && !node.isContainer()) {
+                out.add(new Problem(at + ".container", "container: settings need an image: to run the node as a container"));
             }
             if (node.bgp() != null) {
                 for (int i = 0; i < node.bgp().export().size(); i++) {
