@@ -2,7 +2,7 @@ package dev.loxiharness.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loxiharness.netns.ExecResult;
+import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.netns.Lab;
 import dev.loxiharness.netns.Netns;
 import java.io.BufferedReader;
@@ -344,7 +344,7 @@ final class BenchLab implements AutoCloseable {
 
     private void deleteDir() {
         try {
-            dev.loxiharness.netns.Paths.deleteTree(dir);
+            dev.loxiharness.exec.Paths.deleteTree(dir);
         } catch (java.io.UncheckedIOException e) {
             // a leftover temp folder is harmless; namespaces and processes are what matter
         }

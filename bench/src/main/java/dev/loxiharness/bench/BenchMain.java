@@ -2,6 +2,7 @@ package dev.loxiharness.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.loxiharness.exec.Host;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ public final class BenchMain {
         if (chosen.isEmpty()) {
             chosen.addAll(ALL);
         }
-        if (!"root".equals(System.getProperty("user.name"))) {
+        if (!Host.isRoot()) {
             System.err.println("bench: needs root (network namespaces, nft)");
             System.exit(2);
         }

@@ -1,6 +1,6 @@
 package dev.loxiharness.bench;
 
-import dev.loxiharness.netns.ExecResult;
+import dev.loxiharness.exec.ExecResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package dev.loxiharness.bench;
 
-import dev.loxiharness.netns.ExecResult;
+import dev.loxiharness.exec.ExecResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

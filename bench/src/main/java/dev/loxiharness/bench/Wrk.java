@@ -1,6 +1,6 @@
 package dev.loxiharness.bench;
 
-import dev.loxiharness.netns.ExecResult;
+import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.netns.Netns;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.loxiharness.junit;
 
+import dev.loxiharness.exec.Host;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -7,30 +8,13 @@ import java.util.Optional;
 
 /** The system properties the extension reads, with their defaults. */
 final class Settings {
-    static final String HOME = "loxiharness.home";
+    static final String HOME = Host.HOME_PROPERTY;
     static final String TOPOLOGY = "loxiharness.topology";
     static final String BACKEND = "loxiharness.backend";
     static final String EVIDENCE = "loxiharness.evidence";
     static final String CAPTURES = "loxiharness.captures";
 
     private Settings() {
-    }
-
-    /**
-     * The repository root: {@code -Dloxiharness.home}, else the nearest folder upwards from the
-     * working directory that holds {@code topologies/} and {@code bin/loxilb}.
-     */
-    static Path home() {
-        String prop = System.getProperty(HOME);
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop).toAbsolutePath().normalize();
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("topologies")) && Files.exists(p.resolve("bin/loxilb"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("cannot find the loxiharness repository: set -D" + HOME + "=PATH");
     }
 
     /** {@code -Dloxiharness.backend}: overrides the topology file's backend when set. */

@@ -1,5 +1,7 @@
 package dev.loxiharness.junit;
 
+import dev.loxiharness.exec.Host;
+import dev.loxiharness.exec.Paths;
 import dev.loxiharness.harness.backend.Backend;
 import dev.loxiharness.harness.backend.Backends;
 import dev.loxiharness.harness.backend.Progress;
@@ -7,7 +9,6 @@ import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.evidence.Evidence;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.model.TopologyLoader;
-import dev.loxiharness.netns.Paths;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -50,7 +51,7 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
         if (ctx.getTestMethod().isPresent() || ctx.getTestClass().isEmpty() || inherited(ctx) != null) {
             return ConditionEvaluationResult.enabled("the class decides");
         }
-        Path home = Settings.home();
+        Path home = Host.home();
         dev.loxiharness.harness.model.Topology t = selected(ctx.getRequiredTestClass());
         Backend backend = Backends.of(t, Settings.backend().orElse(null));
         @SuppressWarnings("unchecked")
@@ -152,7 +153,7 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
      * {@code @EnabledIf} that decide before anything starts.
      */
     public static Topology selected(Class<?> testClass) {
-        return TopologyLoader.load(selectedFile(testClass, Settings.home()));
+        return TopologyLoader.load(selectedFile(testClass, Host.home()));
     }
 
     static Path selectedFile(Class<?> testClass, Path home) {
@@ -238,7 +239,7 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
         }
 
         static Running up(Class<?> testClass) {
-            Path home = Settings.home();
+            Path home = Host.home();
             Path file = selectedFile(testClass, home);
             Topology loaded = TopologyLoader.load(file);
             Topology t = loaded.withName(TopologyNames.unique(loaded.name()));

@@ -1,6 +1,7 @@
 package dev.loxiharness.junit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.check.CheckResult;
@@ -20,7 +21,6 @@ import dev.loxiharness.harness.probe.Loxicmd;
 import dev.loxiharness.harness.probe.Nft;
 import dev.loxiharness.harness.probe.Route;
 import dev.loxiharness.junit.capture.Capture;
-import dev.loxiharness.netns.ExecResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

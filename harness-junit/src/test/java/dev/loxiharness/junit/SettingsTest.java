@@ -3,12 +3,13 @@ package dev.loxiharness.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loxiharness.exec.Host;
 import java.nio.file.Path;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
-    static final Path HOME = Settings.home();
+    static final Path HOME = Host.home();
 
     @Test
     void topologyFilesByNameOrPath() {

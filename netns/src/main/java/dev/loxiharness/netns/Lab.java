@@ -1,5 +1,9 @@
 package dev.loxiharness.netns;
 
+import dev.loxiharness.exec.Commands;
+import dev.loxiharness.exec.ExecResult;
+import dev.loxiharness.exec.Host;
+import dev.loxiharness.exec.Paths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -11,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A set of network namespaces, links and processes under one name prefix. Links are created
@@ -32,8 +37,8 @@ public final class Lab implements AutoCloseable {
 
     /** Whether labs can be built here: root, and the tools the labs use are installed. */
     public static boolean usable() {
-        return "root".equals(System.getProperty("user.name"))
-                && java.util.stream.Stream.of("ip", "nft", "nginx", "curl").allMatch(Paths::onPath);
+        return Host.isRoot()
+                && Stream.of("ip", "nft", "nginx", "curl").allMatch(Paths::onPath);
     }
 
     /** A lab whose names start with {@code stem} plus a short random suffix, unique per run. */

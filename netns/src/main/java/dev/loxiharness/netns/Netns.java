@@ -1,5 +1,7 @@
 package dev.loxiharness.netns;
 
+import dev.loxiharness.exec.Commands;
+import dev.loxiharness.exec.ExecResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,10 +5,10 @@ import static io.qameta.allure.Allure.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.harness.probe.Route;
 import dev.loxiharness.junit.Topology;
 import dev.loxiharness.junit.TopologyHandle;
-import dev.loxiharness.netns.ExecResult;
 import io.qameta.allure.Feature;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

@@ -1,7 +1,7 @@
 package dev.loxiharness.harness.backend;
 
-import dev.loxiharness.netns.Commands;
-import dev.loxiharness.netns.ExecResult;
+import dev.loxiharness.exec.Commands;
+import dev.loxiharness.exec.ExecResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.loxiharness.harness.backend;
 
+import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.harness.model.Topology;
-import dev.loxiharness.netns.ExecResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;

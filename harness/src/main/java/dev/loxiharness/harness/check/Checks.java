@@ -1,5 +1,6 @@
 package dev.loxiharness.harness.check;
 
+import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.model.Topology;
@@ -14,7 +15,6 @@ import dev.loxiharness.harness.probe.Ip;
 import dev.loxiharness.harness.probe.KubectlGet;
 import dev.loxiharness.harness.probe.Loxicmd;
 import dev.loxiharness.harness.probe.Route;
-import dev.loxiharness.netns.ExecResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

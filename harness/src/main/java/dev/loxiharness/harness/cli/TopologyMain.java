@@ -1,5 +1,6 @@
 package dev.loxiharness.harness.cli;
 
+import dev.loxiharness.exec.Host;
 import dev.loxiharness.harness.backend.Backend;
 import dev.loxiharness.harness.backend.Backends;
 import dev.loxiharness.harness.backend.Progress;
@@ -17,10 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code ./topology}: bring topologies up and down, check them, and work inside their nodes. */
 @Command(name = "topology", mixinStandardHelpOptions = true, version = "loxiharness 0.1.0",
@@ -30,7 +31,7 @@ import picocli.CommandLine;
                 TopologyMain.ListCmd.class, TopologyMain.Exec.class, TopologyMain.Kubectl.class, TopologyMain.Capture.class,
                 CommandLine.HelpCommand.class})
 public final class TopologyMain {
-    static final Path HOME = Path.of(System.getProperty("loxiharness.home", ".")).toAbsolutePath().normalize();
+    static final Path HOME = Host.home();
     static final Duration CHECK_BUDGET = Duration.ofSeconds(30);
 
     public static void main(String[] args) {

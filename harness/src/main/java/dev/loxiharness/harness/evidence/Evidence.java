@@ -1,10 +1,10 @@
 package dev.loxiharness.harness.evidence;
 
+import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.probe.Birdc;
-import dev.loxiharness.netns.ExecResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

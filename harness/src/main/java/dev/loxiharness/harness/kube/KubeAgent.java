@@ -1,6 +1,7 @@
 package dev.loxiharness.harness.kube;
 
 import dev.loxiharness.apiserver.SimulatedApiServer;
+import dev.loxiharness.exec.Host;
 import dev.loxiharness.harness.backend.Backends;
 import dev.loxiharness.harness.backend.Kubectl;
 import dev.loxiharness.harness.backend.Node;
@@ -41,7 +42,7 @@ public final class KubeAgent {
         StateDir state = topo.state();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dloxiharness.home=" + home,
+                "-D" + Host.HOME_PROPERTY + "=" + home,
                 "-Dloxiharness.state=" + StateDir.ROOT,
                 "-cp", System.getProperty("java.class.path"), KubeAgent.class.getName(), topo.name()));
         StateDir.ProcessRecord agent = Processes.start(state, "", "kubernetes (simulated)", cmd, state.file("kubernetes.log"));
@@ -85,7 +86,7 @@ public final class KubeAgent {
     }
 
     private static void run(String name) throws InterruptedException {
-        RunningTopology topo = Backends.attach(name, Path.of(System.getProperty("loxiharness.home", ".")));
+        RunningTopology topo = Backends.attach(name, Host.home());
         StateDir state = topo.state();
         Topology.Kubernetes k = topo.topology().kubernetes();
         SimulatedApiServer api = SimulatedApiServer.builder().host("127.0.0.1").port(0).serviceCidr(k.serviceCidr())

@@ -1,11 +1,11 @@
 package dev.loxiharness.harness.kube;
 
+import dev.loxiharness.exec.Commands;
 import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.model.Cidr;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.Processes;
 import dev.loxiharness.harness.state.StateDir;
-import dev.loxiharness.netns.Commands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package dev.loxiharness.harness.netns;
 
+import dev.loxiharness.exec.Commands;
 import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.StateDir;
-import dev.loxiharness.netns.Commands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.loxiharness.harness.netns;
 
-import dev.loxiharness.netns.Commands;
+import dev.loxiharness.exec.Commands;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,11 +1,11 @@
 package dev.loxiharness.harness.netns;
 
+import dev.loxiharness.exec.Commands;
+import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.Processes;
 import dev.loxiharness.harness.state.StateDir;
-import dev.loxiharness.netns.Commands;
-import dev.loxiharness.netns.ExecResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

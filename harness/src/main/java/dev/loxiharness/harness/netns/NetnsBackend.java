@@ -1,5 +1,8 @@
 package dev.loxiharness.harness.netns;
 
+import dev.loxiharness.exec.Commands;
+import dev.loxiharness.exec.Host;
+import dev.loxiharness.exec.Paths;
 import dev.loxiharness.harness.backend.Backend;
 import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.backend.RunningTopology;
@@ -10,8 +13,6 @@ import dev.loxiharness.harness.roles.NodeRole;
 import dev.loxiharness.harness.roles.Roles;
 import dev.loxiharness.harness.state.Processes;
 import dev.loxiharness.harness.state.StateDir;
-import dev.loxiharness.netns.Commands;
-import dev.loxiharness.netns.Paths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ public final class NetnsBackend implements Backend {
 
     @Override
     public Optional<String> whyNot(Topology topology, Path home) {
-        if (!isRoot()) {
+        if (!Host.isRoot()) {
             return Optional.of("netns backend: network namespaces need root (run as root, e.g. sudo ./verify)");
         }
         List<String> tools = new ArrayList<>(TOOLS);
@@ -71,15 +72,6 @@ public final class NetnsBackend implements Backend {
                     + " (run bin/build, or mvn verify from the repository root)");
         }
         return Optional.empty();
-    }
-
-    static boolean isRoot() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
-                    .map(l -> l.split("\\s+")[2]).anyMatch("0"::equals);
-        } catch (IOException e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
     }
 
     @Override

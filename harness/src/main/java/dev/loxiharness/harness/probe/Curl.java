@@ -1,7 +1,7 @@
 package dev.loxiharness.harness.probe;
 
+import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.harness.backend.Node;
-import dev.loxiharness.netns.ExecResult;
 import java.time.Duration;
 import java.util.List;
 

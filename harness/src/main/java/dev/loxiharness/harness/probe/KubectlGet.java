@@ -1,8 +1,8 @@
 package dev.loxiharness.harness.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.harness.backend.Kubectl;
-import dev.loxiharness.netns.ExecResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

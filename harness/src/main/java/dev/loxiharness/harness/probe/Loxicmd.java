@@ -1,8 +1,8 @@
 package dev.loxiharness.harness.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.harness.backend.Node;
-import dev.loxiharness.netns.ExecResult;
 import java.util.List;
 
 /** loxicmd in a loxilb node, by name, as the seed runs it ({@code docker exec loxilb loxicmd get lb}). */

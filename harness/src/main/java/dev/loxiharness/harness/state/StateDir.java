@@ -3,7 +3,7 @@ package dev.loxiharness.harness.state;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.loxiharness.netns.Paths;
+import dev.loxiharness.exec.Paths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

@@ -3,6 +3,7 @@ package dev.loxiharness.harness.netns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.loxiharness.exec.Commands;
 import dev.loxiharness.harness.backend.Backend;
 import dev.loxiharness.harness.backend.Backends;
 import dev.loxiharness.harness.backend.Progress;
@@ -13,7 +14,6 @@ import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.model.TopologyLoader;
 import dev.loxiharness.harness.state.Processes;
 import dev.loxiharness.harness.state.StateDir;
-import dev.loxiharness.netns.Commands;
 import dev.loxiharness.netns.Lab;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,10 +3,10 @@ package dev.loxiharness.loxilb.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.loxiharness.netns.ExecResult;
+import dev.loxiharness.exec.ExecResult;
+import dev.loxiharness.exec.Paths;
 import dev.loxiharness.netns.Lab;
 import dev.loxiharness.netns.Netns;
-import dev.loxiharness.netns.Paths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

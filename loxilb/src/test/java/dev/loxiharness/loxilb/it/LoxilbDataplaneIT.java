@@ -3,7 +3,7 @@ package dev.loxiharness.loxilb.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.loxiharness.netns.ExecResult;
+import dev.loxiharness.exec.ExecResult;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;

@@ -2,8 +2,7 @@ package dev.loxiharness.loxilb.it;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.loxiharness.netns.ExecResult;
-import org.junit.jupiter.api.Assumptions;
+import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.netns.Lab;
 import dev.loxiharness.netns.Netns;
 import java.io.IOException;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A client, the Java loxilb and two nginx backends, each in its own network namespace:
@@ -130,6 +130,6 @@ final class LoxilbLab implements AutoCloseable {
     @Override
     public void close() {
         lab.close();
-        dev.loxiharness.netns.Paths.deleteTree(dir);
+        dev.loxiharness.exec.Paths.deleteTree(dir);
     }
 }

@@ -1,4 +1,4 @@
-package dev.loxiharness.netns;
+package dev.loxiharness.exec;
 
 /** A command exited non-zero or did not finish in time. */
 public class CommandFailedException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.loxiharness.netns;
+package dev.loxiharness.exec;
 
 import java.util.List;
 
