@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,11 +56,11 @@ class InstallPackagesTest {
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    Run run(String missing, String uid, boolean kubectl, Map<String, String> more) throws Exception {
+    Run run(String missing, String uid, boolean kubectl, Map<String, String> more, String... args) throws Exception {
         if (kubectl) {
             script("kubectl", "exit 0\n");
         }
-        ProcessBuilder pb = new ProcessBuilder("/bin/bash", SCRIPT.toString()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of("/bin/bash", SCRIPT.toString()), Stream.of(args)).toList()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().clear();
         pb.environment().putAll(Map.of("PATH", bin.toString(), "CI", "true", "FAKE_MISSING", missing, "FAKE_UID", uid,
                 "FAKE_APT_LOG", aptLog.toString()));
@@ -103,5 +104,20 @@ class InstallPackagesTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.stderr().lines().filter(l -> l.startsWith("install-packages:")).toList())
                 .singleElement().asString().contains("apt-get install -y --no-install-recommends socat").contains("failed");
+    }
+
+    @Test
+    void withContainersItAlsoAsksForTheDockerEngineAndDebootstrap() throws Exception {
+        Run r = run("docker.io debootstrap", "0", true, Map.of(), "--containers");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.apt().lines().toList()).containsExactly("update -qq",
+                "install -y --no-install-recommends docker.io debootstrap -qq");
+    }
+
+    @Test
+    void anUnknownOptionIsRefusedInOneLine() throws Exception {
+        Run r = run("", "0", true, Map.of(), "--containrs");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr().lines().toList()).containsExactly("install-packages: unknown option --containrs (use --yes, --containers)");
     }
 }
