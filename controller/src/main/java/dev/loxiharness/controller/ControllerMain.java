@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -140,18 +143,59 @@ public final class ControllerMain implements Callable<Integer> {
             return 2;
         }
         KubernetesClient client = buildClient();
-        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ControllerMain.class);
+        Logger log = LoggerFactory.getLogger(ControllerMain.class);
         log.info("Kubernetes API server {}", client.getMasterUrl());
-        LoadBalancerController controller = LoadBalancerController.start(client, cfg);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("signal received: shutting down");
-            controller.close();
-            client.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        Shutdown shutdown = new Shutdown(LoadBalancerController.start(client, cfg), client, log);
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "shutdown"));
+        shutdown.await();
         return 0;
+    }
+
+    /**
+     * Stops the controller, then the client, once. The controller's informers, work queue and
+     * threads go first: the client's event loop must outlive everything that may still hand it work
+     * (an informer's last notification, a watch being closed), or the stop ends in a
+     * RejectedExecutionException from a terminated executor.
+     */
+    static final class Shutdown implements Runnable {
+        private final AutoCloseable controller;
+        private final AutoCloseable client;
+        private final Logger log;
+        private final AtomicBoolean started = new AtomicBoolean();
+        private final CountDownLatch done = new CountDownLatch(1);
+
+        Shutdown(AutoCloseable controller, AutoCloseable client, Logger log) {
+            this.controller = controller;
+            this.client = client;
+            this.log = log;
+        }
+
+        @Override
+        public void run() {
+            if (!started.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                log.info("signal received: shutting down");
+                closeQuietly("controller", controller);
+                closeQuietly("Kubernetes client", client);
+                log.info("stopped");
+            } finally {
+                done.countDown();
+            }
+        }
+
+        void await() throws InterruptedException {
+            done.await();
+        }
+
+        private void closeQuietly(String what, AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("stopping the {}: {}", what, e.toString());
+            }
+        }
     }
 
     private KubernetesClient buildClient() throws java.io.IOException {
