@@ -1,13 +1,14 @@
-package dev.loxiharness.loxilb.bgp;
+package dev.loxiharness.loxilb.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.loxiharness.loxilb.api.Ipv4;
-import dev.loxiharness.loxilb.api.RestApi;
-import dev.loxiharness.loxilb.api.SchemaException;
+import dev.loxiharness.loxilb.bgp.BgpSpeaker;
+import dev.loxiharness.loxilb.bgp.GobgpClient;
 import dev.loxiharness.loxilb.rules.RuleError;
 import dev.loxiharness.loxilb.rules.RuleException;
+import dev.loxiharness.loxilb.wire.Ipv4;
+import dev.loxiharness.loxilb.wire.SchemaException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.javalin.Javalin;

@@ -199,7 +199,8 @@ public final class GobgpClient implements AutoCloseable {
         }
     }
 
-    static String updown(Instant since) {
+    /** How long a peer has been in its state, as upstream's neighbour listing shows it ("never" when unknown). */
+    public static String updown(Instant since) {
         if (since == null) {
             return "never";
         }

@@ -31,7 +31,7 @@ public final class NftDataplane implements Dataplane {
     public java.util.Map<Long, java.util.Map<String, String>> counters() {
         java.util.Map<Long, java.util.Map<String, String>> out = new java.util.HashMap<>();
         try {
-            com.fasterxml.jackson.databind.JsonNode root = dev.loxiharness.loxilb.api.Json.MAPPER.readTree(
+            com.fasterxml.jackson.databind.JsonNode root = dev.loxiharness.loxilb.wire.Json.MAPPER.readTree(
                     nft.query("-j", "list", "set", "ip", renderer.table(), "epstats"));
             for (com.fasterxml.jackson.databind.JsonNode item : root.path("nftables")) {
                 for (com.fasterxml.jackson.databind.JsonNode e : item.path("set").path("elem")) {

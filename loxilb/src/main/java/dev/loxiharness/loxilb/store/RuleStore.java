@@ -1,8 +1,8 @@
 package dev.loxiharness.loxilb.store;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.loxiharness.loxilb.api.Json;
-import dev.loxiharness.loxilb.api.LoadbalanceEntry;
+import dev.loxiharness.loxilb.wire.Json;
+import dev.loxiharness.loxilb.wire.LoadbalanceEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

@@ -2,6 +2,7 @@ package dev.loxiharness.loxilb.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loxiharness.loxilb.wire.Json;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

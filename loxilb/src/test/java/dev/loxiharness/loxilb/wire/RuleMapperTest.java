@@ -1,4 +1,4 @@
-package dev.loxiharness.loxilb.api;
+package dev.loxiharness.loxilb.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
