@@ -1,5 +1,8 @@
 package dev.loxiharness.controller;
 
+import dev.loxiharness.controller.config.ControllerConfig;
+import dev.loxiharness.controller.config.Mode;
+import dev.loxiharness.controller.config.Settings;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

@@ -6,6 +6,7 @@ import static dev.loxiharness.controller.ControllerTestSupport.createNodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.loxiharness.controller.config.ControllerConfig;
 import dev.loxiharness.controller.k8s.TestObjects;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.loxiharness.controller;
+package dev.loxiharness.controller.config;
 
 import java.time.Duration;
 import java.util.List;

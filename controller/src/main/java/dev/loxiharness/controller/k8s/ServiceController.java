@@ -1,7 +1,7 @@
 package dev.loxiharness.controller.k8s;
 
-import dev.loxiharness.controller.ControllerConfig;
-import dev.loxiharness.controller.Mode;
+import dev.loxiharness.controller.config.ControllerConfig;
+import dev.loxiharness.controller.config.Mode;
 import dev.loxiharness.controller.loxilb.LoxilbClient;
 import dev.loxiharness.controller.loxilb.LoxilbTarget;
 import dev.loxiharness.controller.loxilb.RuleStore;

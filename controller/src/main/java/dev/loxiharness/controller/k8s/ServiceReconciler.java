@@ -1,9 +1,9 @@
 package dev.loxiharness.controller.k8s;
 
-import dev.loxiharness.controller.CcmConfigMap;
-import dev.loxiharness.controller.ControllerConfig;
-import dev.loxiharness.controller.Mode;
-import dev.loxiharness.controller.Settings;
+import dev.loxiharness.controller.config.CcmConfigMap;
+import dev.loxiharness.controller.config.ControllerConfig;
+import dev.loxiharness.controller.config.Mode;
+import dev.loxiharness.controller.config.Settings;
 import dev.loxiharness.controller.ipam.IpPool;
 import dev.loxiharness.controller.ipam.Ipv4;
 import dev.loxiharness.controller.loxilb.LbRule;

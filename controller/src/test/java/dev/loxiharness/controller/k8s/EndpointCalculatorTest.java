@@ -2,7 +2,7 @@ package dev.loxiharness.controller.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loxiharness.controller.Mode;
+import dev.loxiharness.controller.config.Mode;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
