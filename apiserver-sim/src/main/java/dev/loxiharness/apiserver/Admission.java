@@ -1,13 +1,13 @@
 package dev.loxiharness.apiserver;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What the real API server's registry strategies and allocators do to an object before it is
@@ -216,7 +216,7 @@ final class Admission {
     if (secret.remove("stringData") instanceof ObjectNode plain) {
       ObjectNode data = Json.child(secret, "data");
       plain.properties().forEach(e -> data.put(e.getKey(),
-          java.util.Base64.getEncoder().encodeToString(e.getValue().asString().getBytes(StandardCharsets.UTF_8))));
+          Base64.getEncoder().encodeToString(e.getValue().asString().getBytes(StandardCharsets.UTF_8))));
     }
   }
 

@@ -10,16 +10,16 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The simulated Kubernetes API server of the netns backend: fabric8's kubernetes-server-mock CRUD
@@ -191,7 +191,7 @@ public final class SimulatedApiServer implements AutoCloseable {
     crd.putObject("metadata").put("name", plural + "." + group);
     ObjectNode spec = crd.putObject("spec").put("group", group).put("scope", "Cluster");
     spec.putObject("names").put("kind", kind).put("listKind", kind + "List").put("plural", plural)
-        .put("singular", kind.toLowerCase(java.util.Locale.ROOT));
+        .put("singular", kind.toLowerCase(Locale.ROOT));
     ArrayNode versions = spec.putArray("versions");
     versions.addObject().put("name", version).put("served", true).put("storage", true).putObject("schema")
         .putObject("openAPIV3Schema").put("type", "object").put("x-kubernetes-preserve-unknown-fields", true);

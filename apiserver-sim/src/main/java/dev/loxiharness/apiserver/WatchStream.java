@@ -5,14 +5,14 @@ import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
-
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One watch. The fabric8 store pushes its watch events into a {@link WebSocket}; this is that socket,
@@ -164,7 +164,7 @@ final class WatchStream implements WebSocket {
 
   @Override
   public boolean send(byte[] bytes) {
-    return send(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+    return send(new String(bytes, StandardCharsets.UTF_8));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.loxiharness.apiserver;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real kubectl binary run against a kubeconfig. Which binaries: those listed in the environment
@@ -47,14 +52,14 @@ record Kubectl(Path binary, String version) {
     return new ArrayList<>(byVersion.values());
   }
 
-  private static java.util.Optional<Path> onPath(String name) {
+  private static Optional<Path> onPath(String name) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       Path candidate = Path.of(dir, name);
       if (Files.isExecutable(candidate)) {
-        return java.util.Optional.of(candidate);
+        return Optional.of(candidate);
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private static String clientVersion(Path binary) {
@@ -65,7 +70,7 @@ record Kubectl(Path binary, String version) {
         process.destroyForcibly();
         return null;
       }
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:GitVersion:\"|Client Version: )(v\\d[^\"\\s]*)")
+      Matcher m = Pattern.compile("(?:GitVersion:\"|Client Version: )(v\\d[^\"\\s]*)")
           .matcher(out);
       return m.find() ? m.group(1) : out.trim();
     } catch (IOException e) {
@@ -84,7 +89,7 @@ record Kubectl(Path binary, String version) {
         process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
       }
       process.getOutputStream().close();
-      var err = new java.util.concurrent.CompletableFuture<String>();
+      var err = new CompletableFuture<String>();
       Thread errReader = new Thread(() -> err.complete(read(process.getErrorStream())));
       errReader.start();
       String out = read(process.getInputStream());
@@ -111,7 +116,7 @@ record Kubectl(Path binary, String version) {
     }
   }
 
-  private static String read(java.io.InputStream in) {
+  private static String read(InputStream in) {
     try {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

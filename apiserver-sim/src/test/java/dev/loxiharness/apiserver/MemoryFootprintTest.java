@@ -1,9 +1,8 @@
 package dev.loxiharness.apiserver;
 
-import org.junit.jupiter.api.Test;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -79,7 +79,7 @@ class MemoryFootprintTest {
         Thread drain = new Thread(() -> {
           try {
             out.lines().forEach(l -> { });
-          } catch (java.io.UncheckedIOException closed) {
+          } catch (UncheckedIOException closed) {
             // the server ended
           }
         }, "drain server output");

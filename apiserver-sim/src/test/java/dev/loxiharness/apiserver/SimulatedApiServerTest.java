@@ -6,22 +6,18 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +32,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -243,7 +245,7 @@ class SimulatedApiServerTest {
     client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("before")
         .endMetadata().build()).create();
     String listVersion = client.configMaps().inNamespace(ns).list().getMetadata().getResourceVersion();
-    HttpResponse<java.util.stream.Stream<String>> watch = http.send(HttpRequest.newBuilder(URI.create(server.url()
+    HttpResponse<Stream<String>> watch = http.send(HttpRequest.newBuilder(URI.create(server.url()
         + "/api/v1/namespaces/" + ns + "/configmaps?watch=true&resourceVersion=" + listVersion)).build(),
         HttpResponse.BodyHandlers.ofLines());
     assertThat(watch.headers().firstValue("Transfer-Encoding")).hasValue("chunked");
@@ -293,12 +295,12 @@ class SimulatedApiServerTest {
     BlockingQueue<String> seen = new LinkedBlockingQueue<>();
     try (var watch = client.pods().inNamespace(ns).withField("spec.nodeName", "node2").watch(new Watcher<>() {
       @Override
-      public void eventReceived(Action action, io.fabric8.kubernetes.api.model.Pod pod) {
+      public void eventReceived(Action action, Pod pod) {
         seen.add(action + " " + pod.getMetadata().getName());
       }
 
       @Override
-      public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+      public void onClose(WatcherException cause) {
       }
     })) {
       assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("ADDED on2");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loxiharness.netns.ExecResult;
 import dev.loxiharness.netns.Lab;
 import dev.loxiharness.netns.Netns;
+import dev.loxiharness.netns.Paths;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -344,8 +345,8 @@ final class BenchLab implements AutoCloseable {
 
     private void deleteDir() {
         try {
-            dev.loxiharness.netns.Paths.deleteTree(dir);
-        } catch (java.io.UncheckedIOException e) {
+            Paths.deleteTree(dir);
+        } catch (UncheckedIOException e) {
             // a leftover temp folder is harmless; namespaces and processes are what matter
         }
     }

@@ -2,6 +2,7 @@ package dev.loxiharness.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loxiharness.netns.Paths;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,11 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
 
 /**
  * The seed topology's simulated Kubernetes with the real controller and loxilb: kubectl apply of a
@@ -85,7 +86,7 @@ final class KubernetesBench implements Benchmark {
             report.note("the agent JVM holds the API server, the scheduler, kubelets, kube-proxies and calico-node (-Xmx192m)");
         } finally {
             Procs.run(List.of(topology, "down", "seed"), Duration.ofSeconds(60));
-            dev.loxiharness.netns.Paths.deleteTree(dir);
+            Paths.deleteTree(dir);
         }
     }
 

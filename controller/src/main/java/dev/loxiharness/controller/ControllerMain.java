@@ -3,6 +3,7 @@ package dev.loxiharness.controller;
 import dev.loxiharness.controller.config.ControllerConfig;
 import dev.loxiharness.controller.config.Mode;
 import dev.loxiharness.controller.config.Settings;
+import dev.loxiharness.controller.ipam.IpPool;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -136,7 +137,7 @@ public final class ControllerMain implements Callable<Integer> {
             throw new IllegalArgumentException("--resyncPeriod must be at least 1 second");
         }
         // Build the pools once here so that a bad CIDR is a usage error, not a log line later.
-        c.settings().pools().forEach((name, spec) -> dev.loxiharness.controller.ipam.IpPool.parse(name, spec, true));
+        c.settings().pools().forEach((name, spec) -> IpPool.parse(name, spec, true));
         return c.withNamespace(namespace).withLoadBalancerClass(lbClass).withConfigMap(cm[0], cm[1])
                 .withIntervals(Duration.ofSeconds(2), Duration.ofSeconds(resyncSeconds));
     }

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,7 +175,7 @@ public final class ServiceController implements AutoCloseable {
     }
 
     /** Reads reconciler state between two reconciles (the worker holds the lock while it works). */
-    private <T> T underLock(java.util.function.Supplier<T> s) {
+    private <T> T underLock(Supplier<T> s) {
         synchronized (reconciler) {
             return s.get();
         }

@@ -16,6 +16,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Upstream's BGP paths under /netlox/v1/config/bgp, served by the {@link BgpSpeaker}. */
 public final class BgpRestApi implements RestApi.BgpApi {
@@ -129,7 +130,7 @@ public final class BgpRestApi implements RestApi.BgpApi {
     }
 
     /** gobgpd's refusals become upstream-style errors: unknown peer 404, duplicate 409, down 503. */
-    private static <T> T grpcValue(java.util.function.Supplier<T> s) {
+    private static <T> T grpcValue(Supplier<T> s) {
         try {
             return s.get();
         } catch (StatusRuntimeException e) {

@@ -9,6 +9,7 @@ import dev.loxiharness.loxilb.lb.LoadBalancer;
 import dev.loxiharness.loxilb.store.RuleStore;
 import io.javalin.Javalin;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -115,7 +116,7 @@ public final class LoxilbMain implements Callable<Integer> {
         if (config == null) {
             System.out.println("loxilb: BGP mode: no gobgpd config found; gobgpd waits for POST "
                     + RestApi.BASE + "/config/bgp/global");
-        } else if (!java.nio.file.Files.isRegularFile(config)) {
+        } else if (!Files.isRegularFile(config)) {
             System.err.println("loxilb: BGP mode: " + config + " does not exist; gobgpd waits for POST "
                     + RestApi.BASE + "/config/bgp/global");
             config = null;

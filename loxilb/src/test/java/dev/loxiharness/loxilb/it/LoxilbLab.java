@@ -3,16 +3,19 @@ package dev.loxiharness.loxilb.it;
 import static org.awaitility.Awaitility.await;
 
 import dev.loxiharness.netns.ExecResult;
-import org.junit.jupiter.api.Assumptions;
 import dev.loxiharness.netns.Lab;
 import dev.loxiharness.netns.Netns;
+import dev.loxiharness.netns.Paths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A client, the Java loxilb and two nginx backends, each in its own network namespace:
@@ -31,7 +34,7 @@ final class LoxilbLab implements AutoCloseable {
     final Netns be1 = lab.namespace("be1");
     final Netns be2 = lab.namespace("be2");
     final Path dir;
-    private final java.util.Map<String, Process> backends = new java.util.HashMap<>();
+    private final Map<String, Process> backends = new HashMap<>();
     private Process daemon;
 
     LoxilbLab() throws IOException {
@@ -130,6 +133,6 @@ final class LoxilbLab implements AutoCloseable {
     @Override
     public void close() {
         lab.close();
-        dev.loxiharness.netns.Paths.deleteTree(dir);
+        Paths.deleteTree(dir);
     }
 }
