@@ -5,14 +5,14 @@ import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
-
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One watch. The fabric8 store pushes its watch events into a {@link WebSocket}; this is that socket,
@@ -24,157 +24,157 @@ import java.util.function.UnaryOperator;
  * DELETED), and renders objects as Table rows when kubectl asked for them.
  */
 final class WatchStream implements WebSocket {
-  /** Where events go: one JSON text per event. */
-  interface Sink {
-    void write(String event);
+    /** Where events go: one JSON text per event. */
+    interface Sink {
+        void write(String event);
 
-    /** True when the client reads too slowly; the watch is then ended, as the real server does. */
-    boolean full();
+        /** True when the client reads too slowly; the watch is then ended, as the real server does. */
+        boolean full();
 
-    void end();
+        void end();
 
-    /** kubectl and client-go: one JSON object per line of a chunked response. */
-    static Sink of(HttpServerResponse response) {
-      return new Sink() {
-        @Override
-        public void write(String event) {
-          response.write(event + "\n");
+        /** kubectl and client-go: one JSON object per line of a chunked response. */
+        static Sink of(HttpServerResponse response) {
+            return new Sink() {
+                @Override
+                public void write(String event) {
+                    response.write(event + "\n");
+                }
+
+                @Override
+                public boolean full() {
+                    return response.writeQueueFull();
+                }
+
+                @Override
+                public void end() {
+                    if (!response.ended() && !response.closed()) {
+                        response.end();
+                    }
+                }
+            };
         }
 
-        @Override
-        public boolean full() {
-          return response.writeQueueFull();
-        }
+        /** fabric8 informers: one text message per event. */
+        static Sink of(ServerWebSocket socket) {
+            return new Sink() {
+                @Override
+                public void write(String event) {
+                    socket.writeTextMessage(event);
+                }
 
-        @Override
-        public void end() {
-          if (!response.ended() && !response.closed()) {
-            response.end();
-          }
+                @Override
+                public boolean full() {
+                    return socket.writeQueueFull();
+                }
+
+                @Override
+                public void end() {
+                    if (!socket.isClosed()) {
+                        socket.close();
+                    }
+                }
+            };
         }
-      };
     }
 
-    /** fabric8 informers: one text message per event. */
-    static Sink of(ServerWebSocket socket) {
-      return new Sink() {
-        @Override
-        public void write(String event) {
-          socket.writeTextMessage(event);
+    private final Sink sink;
+    private final Selector selector;
+    private final long sinceResourceVersion;
+    private final UnaryOperator<JsonNode> render;
+    private final Set<String> heldByClient = new HashSet<>();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private WebSocketListener storeListener;
+    private Consumer<WatchStream> onStop = w -> {
+    };
+
+    WatchStream(Sink sink, Selector selector, long sinceResourceVersion, UnaryOperator<JsonNode> render) {
+        this.sink = sink;
+        this.selector = selector;
+        this.sinceResourceVersion = sinceResourceVersion;
+        this.render = render;
+    }
+
+    /** Connects to the store's listener (which then replays current objects) and to the cleanup hook. */
+    void open(WebSocketListener listener, Consumer<WatchStream> whenStopped) {
+        this.storeListener = listener;
+        this.onStop = whenStopped;
+        listener.onOpen(this, null);
+    }
+
+    /** Ends the stream; the store's listener (and its thread) is released by the onStop hook. */
+    void stop() {
+        if (stopped.compareAndSet(false, true)) {
+            sink.end();
+            onStop.accept(this);
         }
+    }
 
-        @Override
-        public boolean full() {
-          return socket.writeQueueFull();
+    /** Unregisters from the store and waits for its sender thread to finish; blocking, never on an event loop. */
+    void release() {
+        if (storeListener != null) {
+            storeListener.onClosed(this, 1000, "watch closed");
         }
+    }
 
-        @Override
-        public void end() {
-          if (!socket.isClosed()) {
-            socket.close();
-          }
+    @Override
+    public synchronized boolean send(String storeEvent) {
+        if (stopped.get()) {
+            return false;
         }
-      };
-    }
-  }
-
-  private final Sink sink;
-  private final Selector selector;
-  private final long sinceResourceVersion;
-  private final UnaryOperator<JsonNode> render;
-  private final Set<String> heldByClient = new HashSet<>();
-  private final AtomicBoolean stopped = new AtomicBoolean();
-  private WebSocketListener storeListener;
-  private Consumer<WatchStream> onStop = w -> {
-  };
-
-  WatchStream(Sink sink, Selector selector, long sinceResourceVersion, UnaryOperator<JsonNode> render) {
-    this.sink = sink;
-    this.selector = selector;
-    this.sinceResourceVersion = sinceResourceVersion;
-    this.render = render;
-  }
-
-  /** Connects to the store's listener (which then replays current objects) and to the cleanup hook. */
-  void open(WebSocketListener listener, Consumer<WatchStream> whenStopped) {
-    this.storeListener = listener;
-    this.onStop = whenStopped;
-    listener.onOpen(this, null);
-  }
-
-  /** Ends the stream; the store's listener (and its thread) is released by the onStop hook. */
-  void stop() {
-    if (stopped.compareAndSet(false, true)) {
-      sink.end();
-      onStop.accept(this);
-    }
-  }
-
-  /** Unregisters from the store and waits for its sender thread to finish; blocking, never on an event loop. */
-  void release() {
-    if (storeListener != null) {
-      storeListener.onClosed(this, 1000, "watch closed");
-    }
-  }
-
-  @Override
-  public synchronized boolean send(String storeEvent) {
-    if (stopped.get()) {
-      return false;
-    }
-    JsonNode event = Json.parse(storeEvent, false);
-    JsonNode object = event.path("object");
-    String type = Json.text(event, "type");
-    String key = Json.text(object, "metadata", "namespace") + "/" + Json.text(object, "metadata", "name");
-    boolean held = heldByClient.contains(key);
-    String forwarded;
-    if ("DELETED".equals(type)) {
-      if (!heldByClient.remove(key)) {
+        JsonNode event = Json.parse(storeEvent, false);
+        JsonNode object = event.path("object");
+        String type = Json.text(event, "type");
+        String key = Json.text(object, "metadata", "namespace") + "/" + Json.text(object, "metadata", "name");
+        boolean held = heldByClient.contains(key);
+        String forwarded;
+        if ("DELETED".equals(type)) {
+            if (!heldByClient.remove(key)) {
+                return true;
+            }
+            forwarded = "DELETED";
+        } else if (selector.test(object)) {
+            heldByClient.add(key);
+            if (!held && "ADDED".equals(type) && resourceVersion(object) <= sinceResourceVersion) {
+                return true; // the client listed it already
+            }
+            forwarded = held ? "MODIFIED" : "ADDED";
+        } else if (heldByClient.remove(key)) {
+            forwarded = "DELETED";
+        } else {
+            return true;
+        }
+        if (sink.full()) {
+            stop();
+            return false;
+        }
+        ObjectNode out = Json.object().put("type", forwarded);
+        out.set("object", render.apply(object));
+        sink.write(Json.write(out));
         return true;
-      }
-      forwarded = "DELETED";
-    } else if (selector.test(object)) {
-      heldByClient.add(key);
-      if (!held && "ADDED".equals(type) && resourceVersion(object) <= sinceResourceVersion) {
-        return true; // the client listed it already
-      }
-      forwarded = held ? "MODIFIED" : "ADDED";
-    } else if (heldByClient.remove(key)) {
-      forwarded = "DELETED";
-    } else {
-      return true;
     }
-    if (sink.full()) {
-      stop();
-      return false;
+
+    private static long resourceVersion(JsonNode object) {
+        try {
+            return Long.parseLong(Json.text(object, "metadata", "resourceVersion"));
+        } catch (NumberFormatException | NullPointerException e) {
+            return Long.MAX_VALUE;
+        }
     }
-    ObjectNode out = Json.object().put("type", forwarded);
-    out.set("object", render.apply(object));
-    sink.write(Json.write(out));
-    return true;
-  }
 
-  private static long resourceVersion(JsonNode object) {
-    try {
-      return Long.parseLong(Json.text(object, "metadata", "resourceVersion"));
-    } catch (NumberFormatException | NullPointerException e) {
-      return Long.MAX_VALUE;
+    @Override
+    public boolean send(byte[] bytes) {
+        return send(new String(bytes, StandardCharsets.UTF_8));
     }
-  }
 
-  @Override
-  public boolean send(byte[] bytes) {
-    return send(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
-  }
+    @Override
+    public boolean close(int code, String reason) {
+        stop();
+        return true;
+    }
 
-  @Override
-  public boolean close(int code, String reason) {
-    stop();
-    return true;
-  }
-
-  @Override
-  public RecordedRequest request() {
-    return null;
-  }
+    @Override
+    public RecordedRequest request() {
+        return null;
+    }
 }

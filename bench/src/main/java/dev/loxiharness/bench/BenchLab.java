@@ -3,6 +3,7 @@ package dev.loxiharness.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loxiharness.exec.ExecResult;
+import dev.loxiharness.exec.Paths;
 import dev.loxiharness.netns.Lab;
 import dev.loxiharness.netns.Netns;
 import java.io.BufferedReader;
@@ -344,8 +345,8 @@ final class BenchLab implements AutoCloseable {
 
     private void deleteDir() {
         try {
-            dev.loxiharness.exec.Paths.deleteTree(dir);
-        } catch (java.io.UncheckedIOException e) {
+            Paths.deleteTree(dir);
+        } catch (UncheckedIOException e) {
             // a leftover temp folder is harmless; namespaces and processes are what matter
         }
     }

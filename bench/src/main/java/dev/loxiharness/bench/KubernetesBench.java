@@ -2,6 +2,7 @@ package dev.loxiharness.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loxiharness.exec.Paths;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,7 +86,7 @@ final class KubernetesBench implements Benchmark {
             report.note("the agent JVM holds the API server, the scheduler, kubelets, kube-proxies and calico-node (-Xmx192m)");
         } finally {
             Procs.run(List.of(topology, "down", "seed"), Duration.ofSeconds(60));
-            dev.loxiharness.exec.Paths.deleteTree(dir);
+            Paths.deleteTree(dir);
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +106,6 @@ final class LoxicmdBench implements Benchmark {
 
     private static String firstLines(String s) {
         String[] l = s.strip().split("\n");
-        return String.join(" | ", java.util.Arrays.asList(l).subList(0, Math.min(3, l.length)));
+        return String.join(" | ", Arrays.asList(l).subList(0, Math.min(3, l.length)));
     }
 }

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,7 +55,7 @@ public final class RestLoad {
         CountDownLatch done = new CountDownLatch(count);
         long[] latencyNanos = new long[count];
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-        List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> errors = Collections.synchronizedList(new ArrayList<>());
         URI post = URI.create(base + "/config/loadbalancer");
         long t0 = System.nanoTime();
         boolean timedOut = false;

@@ -1,10 +1,10 @@
 package dev.loxiharness.bench;
 
-import dev.loxiharness.loxilb.api.Json;
-import dev.loxiharness.loxilb.api.LoadbalanceEntry;
-import dev.loxiharness.loxilb.api.RuleMapper;
 import dev.loxiharness.loxilb.rules.LbRule;
 import dev.loxiharness.loxilb.rules.ServicePlan;
+import dev.loxiharness.loxilb.wire.Json;
+import dev.loxiharness.loxilb.wire.LoadbalanceEntry;
+import dev.loxiharness.loxilb.wire.RuleMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

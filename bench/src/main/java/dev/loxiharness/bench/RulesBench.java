@@ -1,11 +1,11 @@
 package dev.loxiharness.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.loxiharness.loxilb.api.RuleMapper;
 import dev.loxiharness.loxilb.dataplane.NftRenderer;
 import dev.loxiharness.loxilb.rules.Change;
 import dev.loxiharness.loxilb.rules.ServicePlan;
 import dev.loxiharness.loxilb.store.RuleStore;
+import dev.loxiharness.loxilb.wire.RuleMapper;
 import dev.loxiharness.netns.Netns;
 import java.nio.file.Files;
 import java.nio.file.Path;

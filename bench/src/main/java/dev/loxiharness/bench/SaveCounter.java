@@ -3,6 +3,7 @@ package dev.loxiharness.bench;
 import dev.loxiharness.loxilb.store.RuleStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
@@ -40,7 +41,7 @@ final class SaveCounter implements AutoCloseable {
             WatchKey key;
             try {
                 key = watch.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException | java.nio.file.ClosedWatchServiceException e) {
+            } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             }
             if (key == null) {

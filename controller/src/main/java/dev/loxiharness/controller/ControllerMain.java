@@ -1,15 +1,28 @@
 package dev.loxiharness.controller;
 
+import dev.loxiharness.controller.config.ControllerConfig;
+import dev.loxiharness.controller.config.Mode;
+import dev.loxiharness.controller.config.Settings;
+import dev.loxiharness.controller.ipam.IpPool;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.io.File;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -124,7 +137,7 @@ public final class ControllerMain implements Callable<Integer> {
             throw new IllegalArgumentException("--resyncPeriod must be at least 1 second");
         }
         // Build the pools once here so that a bad CIDR is a usage error, not a log line later.
-        c.settings().pools().forEach((name, spec) -> dev.loxiharness.controller.ipam.IpPool.parse(name, spec, true));
+        c.settings().pools().forEach((name, spec) -> IpPool.parse(name, spec, true));
         return c.withNamespace(namespace).withLoadBalancerClass(lbClass).withConfigMap(cm[0], cm[1])
                 .withIntervals(Duration.ofSeconds(2), Duration.ofSeconds(resyncSeconds));
     }
@@ -139,22 +152,76 @@ public final class ControllerMain implements Callable<Integer> {
             System.err.println("loxilb-controller: " + e.getMessage());
             return 2;
         }
-        KubernetesClient client = buildClient();
-        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ControllerMain.class);
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false))
+                .setUseDaemonThread(true));
+        KubernetesClient client = buildClient(vertx);
+        Logger log = LoggerFactory.getLogger(ControllerMain.class);
         log.info("Kubernetes API server {}", client.getMasterUrl());
-        LoadBalancerController controller = LoadBalancerController.start(client, cfg);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("signal received: shutting down");
-            controller.close();
-            client.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        Shutdown shutdown = new Shutdown(LoadBalancerController.start(client, cfg),
+                () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS), client, log);
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "shutdown"));
+        shutdown.await();
         return 0;
     }
 
-    private KubernetesClient buildClient() throws java.io.IOException {
+    /**
+     * Stops the controller, then the client's transport, then the client, once. The controller's
+     * informers, work queue and threads go first: the client's event loop must outlive everything
+     * that may still hand it work (an informer's last notification, a watch being closed). Then the
+     * Vert.x instance under the client is closed and waited for: it closes its HTTP and WebSocket
+     * clients (the watches' close handshakes included) before it stops its event loops. The
+     * fabric8 client, left to itself, fires those closes and Vert.x's close without waiting for any
+     * of them, so a watch socket closed by the API server a moment later had its close notification
+     * rejected by an event loop already terminated ("RejectedExecutionException: event executor
+     * terminated", logged as an error). The client is closed last, releasing what it still holds.
+     */
+    static final class Shutdown implements Runnable {
+        private final AutoCloseable controller;
+        private final AutoCloseable transport;
+        private final AutoCloseable client;
+        private final Logger log;
+        private final AtomicBoolean started = new AtomicBoolean();
+        private final CountDownLatch done = new CountDownLatch(1);
+
+        Shutdown(AutoCloseable controller, AutoCloseable transport, AutoCloseable client, Logger log) {
+            this.controller = controller;
+            this.transport = transport;
+            this.client = client;
+            this.log = log;
+        }
+
+        @Override
+        public void run() {
+            if (!started.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                log.info("signal received: shutting down");
+                closeQuietly("controller", controller);
+                closeQuietly("Kubernetes client's connections", transport);
+                closeQuietly("Kubernetes client", client);
+                log.info("stopped");
+            } finally {
+                done.countDown();
+            }
+        }
+
+        void await() throws InterruptedException {
+            done.await();
+        }
+
+        private void closeQuietly(String what, AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("stopping the {}: {}", what, e.toString());
+            }
+        }
+    }
+
+    /** A client on the given Vert.x instance, which the caller closes (the client does not). */
+    private KubernetesClient buildClient(Vertx vertx) throws IOException {
         Config config;
         if (kubeconfig != null) {
             if (!kubeconfig.isFile()) {
@@ -164,7 +231,7 @@ public final class ControllerMain implements Callable<Integer> {
         } else {
             config = Config.autoConfigure(null);
         }
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
     }
 
     /** slf4j-simple reads its settings once, so they must be set before the first logger exists. */

@@ -1,5 +1,6 @@
 package dev.loxiharness.controller;
 
+import dev.loxiharness.controller.config.ControllerConfig;
 import dev.loxiharness.controller.k8s.ServiceController;
 import dev.loxiharness.controller.loxilb.LbRule;
 import dev.loxiharness.controller.loxilb.LoxilbTarget;

@@ -7,6 +7,7 @@ import static dev.loxiharness.controller.ControllerTestSupport.fast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.loxiharness.controller.config.ControllerConfig;
 import dev.loxiharness.controller.k8s.TestObjects;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;

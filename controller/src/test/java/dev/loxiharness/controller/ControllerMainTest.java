@@ -3,6 +3,8 @@ package dev.loxiharness.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loxiharness.controller.config.ControllerConfig;
+import dev.loxiharness.controller.config.Mode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.loxiharness.controller;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.loxiharness.controller.config.ControllerConfig;
 import dev.loxiharness.controller.k8s.TestObjects;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;

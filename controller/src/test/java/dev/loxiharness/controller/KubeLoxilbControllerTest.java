@@ -6,8 +6,13 @@ import static dev.loxiharness.controller.ControllerTestSupport.createNodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.loxiharness.controller.config.ControllerConfig;
 import dev.loxiharness.controller.k8s.TestObjects;
+import dev.loxiharness.controller.loxilb.LbRule;
+import dev.loxiharness.controller.loxilb.LoxilbClient;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -128,7 +133,7 @@ class KubeLoxilbControllerTest extends MockClusterTest {
         // still running: a third Service is handled (pending too), and freeing the address serves the waiting ones
         client.services().inNamespace("default").withName("first").delete();
         assertThat(awaitIngressIp(client, "default", "second")).isEqualTo("123.123.123.15");
-        await().atMost(WAIT).until(() -> lb1.ruleKeys().equals(java.util.List.of("123.123.123.15:81/tcp")));
+        await().atMost(WAIT).until(() -> lb1.ruleKeys().equals(List.of("123.123.123.15:81/tcp")));
     }
 
     @Test
@@ -158,31 +163,31 @@ class KubeLoxilbControllerTest extends MockClusterTest {
     @Test
     void staticIpPoolSelectAndBadAnnotations() throws Exception {
         createNodes(client, 1);
-        start(ControllerConfig.kubeLoxilb(lb1.url()).withPools(java.util.Map.of(
+        start(ControllerConfig.kubeLoxilb(lb1.url()).withPools(Map.of(
                 "defaultPool", "123.123.123.15/24", "pool2", "124.124.124.1/24")));
         var fixed = TestObjects.lbService("default", "fixed", "loxilb.io/loxilb", 80, 30080);
-        fixed.getMetadata().setAnnotations(java.util.Map.of("loxilb.io/staticIP", "10.10.10.10"));
+        fixed.getMetadata().setAnnotations(Map.of("loxilb.io/staticIP", "10.10.10.10"));
         client.services().resource(fixed).create();
         assertThat(awaitIngressIp(client, "default", "fixed")).isEqualTo("10.10.10.10");
 
         var pooled = TestObjects.lbService("default", "pooled", "loxilb.io/loxilb", 80, 30081);
-        pooled.getMetadata().setAnnotations(java.util.Map.of("loxilb.io/poolSelect", "pool2"));
+        pooled.getMetadata().setAnnotations(Map.of("loxilb.io/poolSelect", "pool2"));
         client.services().resource(pooled).create();
         assertThat(awaitIngressIp(client, "default", "pooled")).isEqualTo("124.124.124.1");
 
         var bad = TestObjects.lbService("default", "bad", "loxilb.io/loxilb", 80, 30082);
-        bad.getMetadata().setAnnotations(java.util.Map.of("loxilb.io/staticIP", "not-an-ip"));
+        bad.getMetadata().setAnnotations(Map.of("loxilb.io/staticIP", "not-an-ip"));
         client.services().resource(bad).create();
         await().atMost(WAIT).until(() -> !ControllerTestSupport.events(client, "default", "bad", "InvalidAnnotation").isEmpty());
 
         var nopool = TestObjects.lbService("default", "nopool", "loxilb.io/loxilb", 80, 30083);
-        nopool.getMetadata().setAnnotations(java.util.Map.of("loxilb.io/poolSelect", "pool9"));
+        nopool.getMetadata().setAnnotations(Map.of("loxilb.io/poolSelect", "pool9"));
         client.services().resource(nopool).create();
         await().atMost(WAIT).until(() -> !ControllerTestSupport.events(client, "default", "nopool", "InvalidAnnotation").isEmpty());
 
         // a static IP inside the pool is taken out of it
         var inPool = TestObjects.lbService("default", "inpool", "loxilb.io/loxilb", 80, 30084);
-        inPool.getMetadata().setAnnotations(java.util.Map.of("loxilb.io/staticIP", "123.123.123.15"));
+        inPool.getMetadata().setAnnotations(Map.of("loxilb.io/staticIP", "123.123.123.15"));
         client.services().resource(inPool).create();
         assertThat(awaitIngressIp(client, "default", "inpool")).isEqualTo("123.123.123.15");
         client.services().resource(TestObjects.lbService("default", "plain", "loxilb.io/loxilb", 80, 30085)).create();
@@ -220,15 +225,15 @@ class KubeLoxilbControllerTest extends MockClusterTest {
         String b = awaitIngressIp(client, "default", "b");
         await().atMost(WAIT).until(() -> lb1.ruleKeys().size() == 2);
         // a rule someone made by hand (loxicmd): not managed, no name of ours
-        new dev.loxiharness.controller.loxilb.LoxilbClient(lb1.url(), Duration.ofSeconds(2)).create(
-                new dev.loxiharness.controller.loxilb.LbRule(new dev.loxiharness.controller.loxilb.LbRule.ServiceArguments(
+        new LoxilbClient(lb1.url(), Duration.ofSeconds(2)).create(
+                new LbRule(new LbRule.ServiceArguments(
                         "10.9.9.9", "", 80, "tcp", 0, 0, false, false, 0, 0, false, "", 0, "", "", 0, 0, 0, "", 0),
-                        java.util.List.of(), java.util.List.of(), java.util.List.of(new dev.loxiharness.controller.loxilb.LbRule.Endpoint("10.0.0.1", 80, 1))));
+                        List.of(), List.of(), List.of(new LbRule.Endpoint("10.0.0.1", 80, 1))));
         controller.close();
         client.services().inNamespace("default").withName("a").delete();
         start(ControllerConfig.kubeLoxilb(lb1.url()).withExternalCidr("123.123.123.15/24").withUniqueIp(true));
         // the rule of the Service deleted while no controller ran is swept at resync; the hand-made one stays
-        await().atMost(WAIT).until(() -> lb1.ruleKeys().equals(java.util.List.of("10.9.9.9:80/tcp", "123.123.123.16:81/tcp")));
+        await().atMost(WAIT).until(() -> lb1.ruleKeys().equals(List.of("10.9.9.9:80/tcp", "123.123.123.16:81/tcp")));
         client.services().resource(TestObjects.lbService("default", "c", "loxilb.io/loxilb", 82, 30082)).create();
         String c = awaitIngressIp(client, "default", "c");
         assertThat(ControllerTestSupport.ingressIp(client, "default", "b")).isEqualTo(b);

@@ -2,6 +2,7 @@ package dev.loxiharness.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loxiharness.controller.config.ControllerConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;

@@ -1,6 +1,6 @@
 package dev.loxiharness.controller.k8s;
 
-import dev.loxiharness.controller.Mode;
+import dev.loxiharness.controller.config.Mode;
 import dev.loxiharness.controller.ipam.Ipv4;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;

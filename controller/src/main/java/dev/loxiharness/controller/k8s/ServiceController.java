@@ -1,7 +1,7 @@
 package dev.loxiharness.controller.k8s;
 
-import dev.loxiharness.controller.ControllerConfig;
-import dev.loxiharness.controller.Mode;
+import dev.loxiharness.controller.config.ControllerConfig;
+import dev.loxiharness.controller.config.Mode;
 import dev.loxiharness.controller.loxilb.LoxilbClient;
 import dev.loxiharness.controller.loxilb.LoxilbTarget;
 import dev.loxiharness.controller.loxilb.RuleStore;
@@ -20,10 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +41,7 @@ public final class ServiceController implements AutoCloseable {
     static final String CONFIG_KEY = "\u0000settings";
     private static final String SERVICE_INDEX = "service";
     private static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
     private final ControllerConfig config;
@@ -54,6 +59,7 @@ public final class ServiceController implements AutoCloseable {
     private final SharedIndexInformer<ConfigMap> configMaps;
     private final Thread worker;
     private volatile boolean running = true;
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     private ServiceController(KubernetesClient client, ControllerConfig config) {
         this.client = client;
@@ -169,7 +175,7 @@ public final class ServiceController implements AutoCloseable {
     }
 
     /** Reads reconciler state between two reconciles (the worker holds the lock while it works). */
-    private <T> T underLock(java.util.function.Supplier<T> s) {
+    private <T> T underLock(Supplier<T> s) {
         synchronized (reconciler) {
             return s.get();
         }
@@ -211,7 +217,11 @@ public final class ServiceController implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.error("controller worker stopped by an unexpected error", e);
+            if (running) {
+                LOG.error("controller worker stopped by an unexpected error", e);
+            } else {
+                LOG.debug("controller worker: {} while stopping", e.toString());
+            }
         }
     }
 
@@ -237,6 +247,11 @@ public final class ServiceController implements AutoCloseable {
                 queue.addRateLimited(key);
             }
         } catch (RuntimeException e) {
+            if (!running) {
+                // e.g. a request cut short by the stop: the next controller reconciles the Service
+                LOG.debug("Service {}: reconcile interrupted by the stop: {}", key, e.toString());
+                return;
+            }
             long delay = queue.addRateLimited(key);
             LOG.error("Service {}: reconcile failed ({}); retrying in {} ms", key, e.toString(), delay, e);
         }
@@ -324,16 +339,21 @@ public final class ServiceController implements AutoCloseable {
         };
     }
 
+    /**
+     * Stops in dependency order, and only once: the resync timer and the informers first (no new
+     * notifications; each informer's watch is closed before this returns, so nothing is left to run
+     * on the client's event loop when the caller closes the client), then the work queue and the
+     * worker (left to finish the key in hand rather than interrupted mid-request), then the loxilb
+     * targets. The client itself is the caller's to close, after this.
+     */
     @Override
     public void close() {
-        if (!running) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         running = false;
         LOG.info("stopping {} controller (rules stay in loxilb)", config.mode().component());
         timer.shutdownNow();
-        queue.close();
-        worker.interrupt();
         for (SharedIndexInformer<?> inf : informers) {
             try {
                 inf.stop();
@@ -341,8 +361,24 @@ public final class ServiceController implements AutoCloseable {
                 LOG.debug("stopping informer: {}", e.toString());
             }
         }
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        for (SharedIndexInformer<?> inf : informers) {
+            try {
+                inf.stopped().toCompletableFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                LOG.debug("informer for {}s did not stop cleanly: {}", inf.getApiTypeClass().getSimpleName(), e.toString());
+            }
+        }
+        queue.close();
         try {
-            worker.join(TimeUnit.SECONDS.toMillis(5));
+            worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            if (worker.isAlive()) {
+                worker.interrupt();
+                worker.join(TimeUnit.SECONDS.toMillis(1));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,9 +1,9 @@
 package dev.loxiharness.controller.k8s;
 
-import dev.loxiharness.controller.CcmConfigMap;
-import dev.loxiharness.controller.ControllerConfig;
-import dev.loxiharness.controller.Mode;
-import dev.loxiharness.controller.Settings;
+import dev.loxiharness.controller.config.CcmConfigMap;
+import dev.loxiharness.controller.config.ControllerConfig;
+import dev.loxiharness.controller.config.Mode;
+import dev.loxiharness.controller.config.Settings;
 import dev.loxiharness.controller.ipam.IpPool;
 import dev.loxiharness.controller.ipam.Ipv4;
 import dev.loxiharness.controller.loxilb.LbRule;
@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -527,7 +528,7 @@ final class ServiceReconciler {
      * Sets {@code status.loadBalancer.ingress} by a JSON patch of the status subresource, unless the
      * Service on the server shows it already (our informer's copy can lag behind our own write).
      */
-    private boolean patchStatus(Service svc, List<LoadBalancerIngress> ingress, java.util.function.Predicate<Service> done, String what) {
+    private boolean patchStatus(Service svc, List<LoadBalancerIngress> ingress, Predicate<Service> done, String what) {
         String key = key(svc);
         try {
             var resource = client.services().inNamespace(svc.getMetadata().getNamespace()).withName(svc.getMetadata().getName());

@@ -2,8 +2,9 @@ package dev.loxiharness.controller.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loxiharness.controller.Mode;
+import dev.loxiharness.controller.config.Mode;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -30,9 +31,9 @@ class EndpointCalculatorTest {
                 .editStatus().withAddresses(List.of()).endStatus().build();
         Node hostnameFirst = new NodeBuilder(TestObjects.node("node4", "192.168.57.104", true))
                 .editStatus().withAddresses(List.of(
-                        new io.fabric8.kubernetes.api.model.NodeAddress("node4", "Hostname"),
-                        new io.fabric8.kubernetes.api.model.NodeAddress("10.1.1.4", "ExternalIP"),
-                        new io.fabric8.kubernetes.api.model.NodeAddress("192.168.57.104", "InternalIP"))).endStatus().build();
+                        new NodeAddress("node4", "Hostname"),
+                        new NodeAddress("10.1.1.4", "ExternalIP"),
+                        new NodeAddress("192.168.57.104", "InternalIP"))).endStatus().build();
         List<Node> nodes = List.of(TestObjects.node("node1", "192.168.57.101", true), excluded, noAddress, hostnameFirst);
         Service svc = TestObjects.lbService("default", "web", null, 8888, 31655);
         assertThat(EndpointCalculator.endpointIps(svc, nodes, List.of())).containsExactly("192.168.57.101", "192.168.57.104");

@@ -2,7 +2,7 @@ package dev.loxiharness.controller.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loxiharness.controller.Mode;
+import dev.loxiharness.controller.config.Mode;
 import dev.loxiharness.controller.loxilb.LbRule;
 import dev.loxiharness.controller.loxilb.LoxilbClient;
 import io.fabric8.kubernetes.api.model.Service;

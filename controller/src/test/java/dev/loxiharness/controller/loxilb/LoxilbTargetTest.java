@@ -2,10 +2,15 @@ package dev.loxiharness.controller.loxilb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.loxiharness.controller.FakeLoxilb;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +34,7 @@ class LoxilbTargetTest {
     }
 
     static LbRule rule(String ip, int port, String name, boolean bgp, String... endpoints) {
-        List<LbRule.Endpoint> eps = java.util.Arrays.stream(endpoints)
+        List<LbRule.Endpoint> eps = Arrays.stream(endpoints)
                 .map(e -> new LbRule.Endpoint(e.split(":")[0], Integer.parseInt(e.split(":")[1]), 1)).toList();
         return new LbRule(new LbRule.ServiceArguments(ip, "", port, "tcp", 0, 0, bgp, false, 1800, 0, true,
                 "", 0, "", "", 0, 0, 0, name, 0), List.of(), List.of(), eps);
@@ -139,5 +144,59 @@ class LoxilbTargetTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> second.status().installed() == 1 && second.status().pending() == 0);
         }
         assertThat(loxilb.posts()).hasSize(4);
+    }
+
+    /**
+     * A target starting (markAllDirty) while a Service change is being told to the listeners: the
+     * store's monitor is held by the change, which then calls the target's changed(). markAllDirty
+     * once read store.keys() while holding the target's lock, so the two threads waited on each other.
+     */
+    @Test
+    void startingWhileTheStoreNotifiesDoesNotDeadlock() throws Exception {
+        AtomicReference<Thread> starter = new AtomicReference<>();
+        CountDownLatch inReplace = new CountDownLatch(1);
+        // Runs first on the store's first notification (under its monitor) and holds it there until
+        // the starting thread waits for that monitor.
+        store.addListener(new RuleStore.Listener() {
+            private boolean held;
+
+            @Override
+            public void changed(RuleKey key) {
+                if (held) {
+                    return;
+                }
+                held = true;
+                inReplace.countDown();
+                await().atMost(Duration.ofSeconds(10)).until(() -> starter.get() != null
+                        && starter.get().getState() == Thread.State.BLOCKED);
+            }
+
+            @Override
+            public void removed(LbRule old) {
+            }
+        });
+        // Two rules: the target, added as a listener meanwhile, hears about the second one under the monitor.
+        Thread change = new Thread(() -> store.replace("default/web", List.of(
+                rule("123.123.123.15", 80, "default_web:llb-inst0", false, "192.168.57.101:30080"),
+                rule("123.123.123.15", 443, "default_web:llb-inst0", false, "192.168.57.101:30443"))), "service-change");
+        change.setDaemon(true);
+        change.start();
+        assertThat(inReplace.await(10, TimeUnit.SECONDS)).isTrue();
+        // a target of its own: after a deadlock its monitor stays taken, and tearDown must not wait for it
+        LoxilbTarget starting = new LoxilbTarget(loxilb.url(), store, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2));
+        Thread start = new Thread(starting::start, "target-start");
+        start.setDaemon(true);
+        starter.set(start);
+        start.start();
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            change.join();
+            start.join();
+        }, "the Service change and the target's start deadlocked");
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> loxilb.ruleKeys().size() == 2);
+        } finally {
+            starting.close();
+        }
     }
 }

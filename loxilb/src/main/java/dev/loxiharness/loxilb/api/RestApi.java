@@ -1,5 +1,7 @@
 package dev.loxiharness.loxilb.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.loxiharness.loxilb.lb.LoadBalancer;
@@ -9,12 +11,19 @@ import dev.loxiharness.loxilb.rules.Protocol;
 import dev.loxiharness.loxilb.rules.RuleError;
 import dev.loxiharness.loxilb.rules.RuleException;
 import dev.loxiharness.loxilb.rules.RuleKey;
+import dev.loxiharness.loxilb.wire.HostProbeEntry;
+import dev.loxiharness.loxilb.wire.Ipv4;
+import dev.loxiharness.loxilb.wire.Json;
+import dev.loxiharness.loxilb.wire.LoadbalanceEntry;
+import dev.loxiharness.loxilb.wire.RuleMapper;
+import dev.loxiharness.loxilb.wire.SchemaException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,9 +57,9 @@ public final class RestApi {
     }
 
     /** Upstream's CIStatusGetEntry: {@code sync} has no omitempty and is never set, so it prints null. */
-    @com.fasterxml.jackson.annotation.JsonPropertyOrder({"instance", "state", "sync", "vip"})
+    @JsonPropertyOrder({"instance", "state", "sync", "vip"})
     record CiStatus(String instance, String state,
-                    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS) Long sync,
+                    @JsonInclude(JsonInclude.Include.ALWAYS) Long sync,
                     String vip) {
     }
 
@@ -299,7 +308,7 @@ public final class RestApi {
                     rss = line.substring(6).trim();
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // not on Linux: leave it empty
         }
         return orderedMap("command", "loxilb", "pid", String.valueOf(self.pid()),

@@ -1,7 +1,7 @@
 package dev.loxiharness.loxilb.bgp;
 
-import dev.loxiharness.loxilb.lb.RuleEvents;
 import dev.loxiharness.loxilb.rules.LbRule;
+import dev.loxiharness.loxilb.rules.RuleEvents;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -5,6 +5,7 @@ import apipb.Gobgp;
 import apipb.GobgpApiGrpc;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -76,7 +77,7 @@ public final class GobgpClient implements AutoCloseable {
             Gobgp.PeerState st = p.getState();
             Gobgp.TimersState ts = p.getTimers().getState();
             boolean up = st.getSessionState() == Gobgp.PeerState.SessionState.ESTABLISHED;
-            com.google.protobuf.Timestamp t = up ? ts.getUptime() : ts.getDowntime();
+            Timestamp t = up ? ts.getUptime() : ts.getDowntime();
             Instant since = t.getSeconds() == 0 ? null : Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
             long received = 0;
             long accepted = 0;
@@ -199,7 +200,8 @@ public final class GobgpClient implements AutoCloseable {
         }
     }
 
-    static String updown(Instant since) {
+    /** How long a peer has been in its state, as upstream's neighbour listing shows it ("never" when unknown). */
+    public static String updown(Instant since) {
         if (since == null) {
             return "never";
         }

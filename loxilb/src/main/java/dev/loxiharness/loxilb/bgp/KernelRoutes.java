@@ -1,7 +1,7 @@
 package dev.loxiharness.loxilb.bgp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.loxiharness.loxilb.api.Json;
+import dev.loxiharness.loxilb.wire.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.loxiharness.loxilb.cmd;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -88,7 +89,7 @@ final class DeleteCommand implements Callable<Integer> {
                 List<String> sub = List.of("hosturl", hostUrl, "externalipaddress", externalIP,
                         "port", min, "portmax", max, "protocol", e.getKey());
                 root.out.print("subResources: [" + String.join(" ", sub) + "]\n");
-                List<String> segments = new java.util.ArrayList<>(List.of("config/loadbalancer"));
+                List<String> segments = new ArrayList<>(List.of("config/loadbalancer"));
                 segments.addAll(sub);
                 String path = LoxiApi.path(segments, Map.of("bgp", Boolean.toString(bgp), "block", Integer.toString(mark)));
                 ok &= root.printDebugAndResult(root.call("DELETE", path, null));

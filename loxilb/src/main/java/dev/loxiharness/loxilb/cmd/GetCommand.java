@@ -2,7 +2,7 @@ package dev.loxiharness.loxilb.cmd;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.loxiharness.loxilb.api.Json;
+import dev.loxiharness.loxilb.wire.Json;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -2,8 +2,8 @@ package dev.loxiharness.loxilb.cmd;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.loxiharness.loxilb.api.Json;
-import dev.loxiharness.loxilb.api.LoadbalanceEntry;
+import dev.loxiharness.loxilb.wire.Json;
+import dev.loxiharness.loxilb.wire.LoadbalanceEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,13 +2,18 @@ package dev.loxiharness.loxilb.cmd;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.loxiharness.loxilb.api.Json;
+import dev.loxiharness.loxilb.wire.Json;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.net.ssl.SSLException;
@@ -101,9 +106,9 @@ final class LoxiApi {
         }
         // HttpURLConnection rather than java.net.http: the latter sets up TLS (SSLContext, cacerts)
         // even for plain http, which is a third of a loxicmd call's start-up.
-        java.net.HttpURLConnection c = null;
+        HttpURLConnection c = null;
         try {
-            c = (java.net.HttpURLConnection) uri.toURL().openConnection();
+            c = (HttpURLConnection) uri.toURL().openConnection();
             c.setRequestMethod(method);
             c.setInstanceFollowRedirects(true);
             c.setRequestProperty("Content-Type", "application/json");
@@ -116,16 +121,16 @@ final class LoxiApi {
             }
             if (body != null) {
                 c.setDoOutput(true);
-                try (java.io.OutputStream out = c.getOutputStream()) {
+                try (OutputStream out = c.getOutputStream()) {
                     out.write(body.getBytes(StandardCharsets.UTF_8));
                 }
             }
             int status = c.getResponseCode();
-            java.io.InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
             String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
             return new Reply(status, text);
-        } catch (java.net.SocketTimeoutException e) {
-            String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        } catch (SocketTimeoutException e) {
+            String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
             throw new Unreachable(m.contains("connect") ? "connection timed out after " + timeoutSeconds + "s"
                     : "no answer within " + timeoutSeconds + "s", e);
         } catch (ConnectException e) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,8 +224,8 @@ public final class LoxicmdMain implements Callable<Integer> {
             return false;
         }
         try {
-            return java.net.InetAddress.getByName(s) != null;
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByName(s) != null;
+        } catch (UnknownHostException e) {
             return false;
         }
     }

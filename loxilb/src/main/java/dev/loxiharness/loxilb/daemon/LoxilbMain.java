@@ -1,7 +1,7 @@
 package dev.loxiharness.loxilb.daemon;
 
+import dev.loxiharness.loxilb.api.BgpRestApi;
 import dev.loxiharness.loxilb.api.RestApi;
-import dev.loxiharness.loxilb.bgp.BgpRestApi;
 import dev.loxiharness.loxilb.bgp.BgpSpeaker;
 import dev.loxiharness.loxilb.dataplane.Nft;
 import dev.loxiharness.loxilb.dataplane.NftDataplane;
@@ -9,15 +9,10 @@ import dev.loxiharness.loxilb.lb.LoadBalancer;
 import dev.loxiharness.loxilb.store.RuleStore;
 import io.javalin.Javalin;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +20,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -115,7 +116,7 @@ public final class LoxilbMain implements Callable<Integer> {
         if (config == null) {
             System.out.println("loxilb: BGP mode: no gobgpd config found; gobgpd waits for POST "
                     + RestApi.BASE + "/config/bgp/global");
-        } else if (!java.nio.file.Files.isRegularFile(config)) {
+        } else if (!Files.isRegularFile(config)) {
             System.err.println("loxilb: BGP mode: " + config + " does not exist; gobgpd waits for POST "
                     + RestApi.BASE + "/config/bgp/global");
             config = null;

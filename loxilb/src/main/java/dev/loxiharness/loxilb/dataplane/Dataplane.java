@@ -3,6 +3,7 @@ package dev.loxiharness.loxilb.dataplane;
 import dev.loxiharness.loxilb.rules.Change;
 import dev.loxiharness.loxilb.rules.ServicePlan;
 import java.util.List;
+import java.util.Map;
 
 /** Where rules turn into packet forwarding. Every call is all or nothing. */
 public interface Dataplane extends AutoCloseable {
@@ -17,8 +18,8 @@ public interface Dataplane extends AutoCloseable {
      * Traffic per endpoint so far: rule id -> endpoint ({@code ip:port}) -> {@code packets:bytes},
      * as upstream's {@code counter}. Endpoints without traffic are absent.
      */
-    default java.util.Map<Long, java.util.Map<String, String>> counters() {
-        return java.util.Map.of();
+    default Map<Long, Map<String, String>> counters() {
+        return Map.of();
     }
 
     /** Removes everything this data plane installed. */

@@ -3,6 +3,7 @@ package dev.loxiharness.loxilb.dataplane;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +34,7 @@ public class Nft {
     }
 
     private String run(String stdin, String... args) {
-        List<String> argv = new java.util.ArrayList<>(command);
+        List<String> argv = new ArrayList<>(command);
         argv.addAll(List.of(args));
         try {
             // stdin-fed transactions print nothing but errors: merge the streams so neither blocks

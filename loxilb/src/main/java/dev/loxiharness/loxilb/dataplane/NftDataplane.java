@@ -1,8 +1,13 @@
 package dev.loxiharness.loxilb.dataplane;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.loxiharness.loxilb.rules.Change;
 import dev.loxiharness.loxilb.rules.ServicePlan;
+import dev.loxiharness.loxilb.wire.Json;
+import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The data plane on nftables: one table, each call one {@code nft -f} transaction. */
 public final class NftDataplane implements Dataplane {
@@ -28,25 +33,25 @@ public final class NftDataplane implements Dataplane {
     }
 
     @Override
-    public java.util.Map<Long, java.util.Map<String, String>> counters() {
-        java.util.Map<Long, java.util.Map<String, String>> out = new java.util.HashMap<>();
+    public Map<Long, Map<String, String>> counters() {
+        Map<Long, Map<String, String>> out = new HashMap<>();
         try {
-            com.fasterxml.jackson.databind.JsonNode root = dev.loxiharness.loxilb.api.Json.MAPPER.readTree(
+            JsonNode root = Json.MAPPER.readTree(
                     nft.query("-j", "list", "set", "ip", renderer.table(), "epstats"));
-            for (com.fasterxml.jackson.databind.JsonNode item : root.path("nftables")) {
-                for (com.fasterxml.jackson.databind.JsonNode e : item.path("set").path("elem")) {
-                    com.fasterxml.jackson.databind.JsonNode elem = e.path("elem");
-                    com.fasterxml.jackson.databind.JsonNode key = elem.path("val").path("concat");
+            for (JsonNode item : root.path("nftables")) {
+                for (JsonNode e : item.path("set").path("elem")) {
+                    JsonNode elem = e.path("elem");
+                    JsonNode key = elem.path("val").path("concat");
                     if (key.size() != 3) {
                         continue;
                     }
-                    com.fasterxml.jackson.databind.JsonNode c = elem.path("counter");
-                    out.computeIfAbsent(key.get(0).asLong(), k -> new java.util.HashMap<>())
+                    JsonNode c = elem.path("counter");
+                    out.computeIfAbsent(key.get(0).asLong(), k -> new HashMap<>())
                             .put(key.get(1).asText() + ":" + key.get(2).asText(),
                                     c.path("packets").asLong() + ":" + c.path("bytes").asLong());
                 }
             }
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | IOException e) {
             // no counters is better than no answer: GET shows 0:0
         }
         return out;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +91,7 @@ public final class ChangeApplier implements AutoCloseable {
             }
             if (batch.size() == before) {
                 try {
-                    Pending next = queue.poll(LINGER_QUIET_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    Pending next = queue.poll(LINGER_QUIET_MS, TimeUnit.MILLISECONDS);
                     if (next == null) {
                         return;
                     }

@@ -1,7 +1,5 @@
 package dev.loxiharness.loxilb.lb;
 
-import dev.loxiharness.loxilb.api.LoadbalanceEntry;
-import dev.loxiharness.loxilb.api.RuleMapper;
 import dev.loxiharness.loxilb.dataplane.Dataplane;
 import dev.loxiharness.loxilb.probe.EndpointProber;
 import dev.loxiharness.loxilb.probe.ProbeTarget;
@@ -9,10 +7,13 @@ import dev.loxiharness.loxilb.rules.Change;
 import dev.loxiharness.loxilb.rules.EndpointSpec;
 import dev.loxiharness.loxilb.rules.LbRule;
 import dev.loxiharness.loxilb.rules.RuleError;
+import dev.loxiharness.loxilb.rules.RuleEvents;
 import dev.loxiharness.loxilb.rules.RuleException;
 import dev.loxiharness.loxilb.rules.RuleKey;
 import dev.loxiharness.loxilb.rules.RuleTable;
 import dev.loxiharness.loxilb.store.RuleStore;
+import dev.loxiharness.loxilb.wire.LoadbalanceEntry;
+import dev.loxiharness.loxilb.wire.RuleMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

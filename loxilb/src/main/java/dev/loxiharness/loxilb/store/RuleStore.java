@@ -1,15 +1,20 @@
 package dev.loxiharness.loxilb.store;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.loxiharness.loxilb.api.Json;
-import dev.loxiharness.loxilb.api.LoadbalanceEntry;
+import dev.loxiharness.loxilb.wire.Json;
+import dev.loxiharness.loxilb.wire.LoadbalanceEntry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -52,7 +57,7 @@ public final class RuleStore {
     }
 
     public void save(List<LoadbalanceEntry> rules) {
-        List<byte[]> each = new java.util.ArrayList<>();
+        List<byte[]> each = new ArrayList<>();
         for (LoadbalanceEntry e : rules) {
             each.add(encode(e));
         }
@@ -69,12 +74,12 @@ public final class RuleStore {
     }
 
     /** Writes rules already encoded by {@link #encode}: at 10,000 rules re-encoding them all per change is the cost. */
-    public void saveEncoded(java.util.Collection<byte[]> rules) {
+    public void saveEncoded(Collection<byte[]> rules) {
         try {
             Files.createDirectories(dir);
             Path tmp = dir.resolve(FILE + ".tmp");
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(rules.size() * 300 + 16);
-            out.write("{\"lbAttr\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            ByteArrayOutputStream out = new ByteArrayOutputStream(rules.size() * 300 + 16);
+            out.write("{\"lbAttr\":[".getBytes(StandardCharsets.US_ASCII));
             boolean first = true;
             for (byte[] r : rules) {
                 if (!first) {
@@ -83,11 +88,11 @@ public final class RuleStore {
                 out.write(r);
                 first = false;
             }
-            out.write("]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write("]}".getBytes(StandardCharsets.US_ASCII));
             byte[] bytes = out.toByteArray();
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.write(ByteBuffer.wrap(bytes));
                 ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -2,6 +2,8 @@ package dev.loxiharness.loxilb.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loxiharness.loxilb.wire.Json;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,7 +30,7 @@ class ApiErrorTest {
         assertThat(e.result()).isEqualTo(result);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void bodyHasUpstreamsKeysWithNullFields() throws Exception {
         assertThat(Json.MAPPER.writeValueAsString(ApiError.of("no-rule error")))
                 .isEqualTo("{\"code\":404,\"fields\":null,\"message\":\"Resource not found\",\"result\":\"no-rule error\"}");

@@ -3,6 +3,7 @@ package dev.loxiharness.loxilb.it;
 import static org.awaitility.Awaitility.await;
 
 import dev.loxiharness.exec.ExecResult;
+import dev.loxiharness.exec.Paths;
 import dev.loxiharness.netns.Lab;
 import dev.loxiharness.netns.Netns;
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -31,7 +34,7 @@ final class LoxilbLab implements AutoCloseable {
     final Netns be1 = lab.namespace("be1");
     final Netns be2 = lab.namespace("be2");
     final Path dir;
-    private final java.util.Map<String, Process> backends = new java.util.HashMap<>();
+    private final Map<String, Process> backends = new HashMap<>();
     private Process daemon;
 
     LoxilbLab() throws IOException {
@@ -130,6 +133,6 @@ final class LoxilbLab implements AutoCloseable {
     @Override
     public void close() {
         lab.close();
-        dev.loxiharness.exec.Paths.deleteTree(dir);
+        Paths.deleteTree(dir);
     }
 }

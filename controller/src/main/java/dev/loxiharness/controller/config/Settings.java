@@ -1,7 +1,10 @@
-package dev.loxiharness.controller;
+package dev.loxiharness.controller.config;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -14,7 +17,7 @@ public record Settings(List<String> loxiUrls, Map<String, String> pools, boolean
 
     public Settings {
         loxiUrls = List.copyOf(loxiUrls);
-        pools = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pools));
+        pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
         if (lbMode < 0 || lbMode > 5) {
             throw new IllegalArgumentException("setLBMode must be 0 (default), 1 (onearm), 2 (fullnat), 3 (dsr), 4 (fullproxy) or 5 (hostonearm), not " + lbMode);
         }
@@ -45,7 +48,7 @@ public record Settings(List<String> loxiUrls, Map<String, String> pools, boolean
         if (value == null) {
             return List.of();
         }
-        return java.util.Arrays.stream(value.split("[,\\s]+")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(value.split("[,\\s]+")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /** Parses {@code --cidrPools}: {@code name=cidr,name=cidr}. */
@@ -63,7 +66,7 @@ public record Settings(List<String> loxiUrls, Map<String, String> pools, boolean
 
     /** Reads setBGP as kube-loxilb (a number, non-zero is on) or loxi-ccm (true/false) spells it. */
     public static boolean parseBgp(String value) {
-        String v = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT);
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
         switch (v) {
             case "true", "yes", "on" -> {
                 return true;

@@ -1,4 +1,4 @@
-package dev.loxiharness.loxilb.api;
+package dev.loxiharness.loxilb.wire;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,4 +1,4 @@
-package dev.loxiharness.controller;
+package dev.loxiharness.controller.config;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

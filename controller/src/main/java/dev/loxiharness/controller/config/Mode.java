@@ -1,4 +1,5 @@
-package dev.loxiharness.controller;
+package dev.loxiharness.controller.config;
+
 
 /** The two upstream roles this controller can play. */
 public enum Mode {

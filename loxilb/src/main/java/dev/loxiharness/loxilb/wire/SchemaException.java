@@ -1,4 +1,5 @@
-package dev.loxiharness.loxilb.api;
+package dev.loxiharness.loxilb.wire;
+
 
 /**
  * A request body that does not fit upstream's swagger schema. Upstream's go-openapi layer answers

@@ -1,6 +1,5 @@
-package dev.loxiharness.loxilb.lb;
+package dev.loxiharness.loxilb.rules;
 
-import dev.loxiharness.loxilb.rules.LbRule;
 
 /** Told when a rule comes into being or goes away (after the data plane has it), e.g. for BGP. */
 public interface RuleEvents {

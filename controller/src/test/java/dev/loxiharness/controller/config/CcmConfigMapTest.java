@@ -1,4 +1,4 @@
-package dev.loxiharness.controller;
+package dev.loxiharness.controller.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

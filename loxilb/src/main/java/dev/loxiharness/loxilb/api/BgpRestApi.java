@@ -1,13 +1,14 @@
-package dev.loxiharness.loxilb.bgp;
+package dev.loxiharness.loxilb.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.loxiharness.loxilb.api.Ipv4;
-import dev.loxiharness.loxilb.api.RestApi;
-import dev.loxiharness.loxilb.api.SchemaException;
+import dev.loxiharness.loxilb.bgp.BgpSpeaker;
+import dev.loxiharness.loxilb.bgp.GobgpClient;
 import dev.loxiharness.loxilb.rules.RuleError;
 import dev.loxiharness.loxilb.rules.RuleException;
+import dev.loxiharness.loxilb.wire.Ipv4;
+import dev.loxiharness.loxilb.wire.SchemaException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.javalin.Javalin;
@@ -15,6 +16,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Upstream's BGP paths under /netlox/v1/config/bgp, served by the {@link BgpSpeaker}. */
 public final class BgpRestApi implements RestApi.BgpApi {
@@ -128,7 +130,7 @@ public final class BgpRestApi implements RestApi.BgpApi {
     }
 
     /** gobgpd's refusals become upstream-style errors: unknown peer 404, duplicate 409, down 503. */
-    private static <T> T grpcValue(java.util.function.Supplier<T> s) {
+    private static <T> T grpcValue(Supplier<T> s) {
         try {
             return s.get();
         } catch (StatusRuntimeException e) {

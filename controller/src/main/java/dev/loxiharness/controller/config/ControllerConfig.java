@@ -1,6 +1,7 @@
-package dev.loxiharness.controller;
+package dev.loxiharness.controller.config;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,7 +71,7 @@ public record ControllerConfig(
     }
 
     public ControllerConfig withExternalCidr(String cidr) {
-        java.util.LinkedHashMap<String, String> pools = new java.util.LinkedHashMap<>();
+        LinkedHashMap<String, String> pools = new LinkedHashMap<>();
         pools.put(Settings.DEFAULT_POOL, cidr);
         settings.pools().forEach(pools::putIfAbsent);
         return withSettings(settings.withPools(pools));

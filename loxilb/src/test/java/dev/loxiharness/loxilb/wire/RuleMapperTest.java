@@ -1,8 +1,9 @@
-package dev.loxiharness.loxilb.api;
+package dev.loxiharness.loxilb.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.loxiharness.loxilb.rules.LbRule;
 import dev.loxiharness.loxilb.rules.RuleException;
 import java.util.Map;
@@ -86,6 +87,6 @@ class RuleMapperTest {
     @Test
     void wrongTypesAreNotCoerced() {
         assertThatThrownBy(() -> parse(SEED.replace("\"port\":8888", "\"port\":\"8888\"")))
-                .isInstanceOf(com.fasterxml.jackson.databind.exc.MismatchedInputException.class);
+                .isInstanceOf(MismatchedInputException.class);
     }
 }

@@ -1,4 +1,4 @@
-package dev.loxiharness.loxilb.api;
+package dev.loxiharness.loxilb.wire;
 
 import java.util.regex.Pattern;
 
