@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
         description = {"Declarative loxilb + Calico BGP topologies, brought up, checked and taken down.",
             "Backends (./topology up --backend NAME, or backend: in the file):", "${BACKENDS}"},
         subcommands = {TopologyMain.Up.class, TopologyMain.Down.class, TopologyMain.Status.class,
-                TopologyMain.ListCmd.class, TopologyMain.Exec.class, TopologyMain.Kubectl.class, TopologyMain.Capture.class,
+                TopologyMain.ListCmd.class, ImagesCommand.class, TopologyMain.Exec.class, TopologyMain.Kubectl.class, TopologyMain.Capture.class,
                 CommandLine.HelpCommand.class})
 public final class TopologyMain {
     static final Path HOME = Host.home();

@@ -73,10 +73,6 @@ final class NamespaceNode implements Node {
         return argv;
     }
 
-    void inNetworkSysctl(String key, String value) {
-        Commands.run(inNetwork(List.of("sysctl", "-qw", key + "=" + value))).orThrow();
-    }
-
     @Override
     public Path networkNamespace() {
         return Path.of("/run/netns", namespace);

@@ -6,6 +6,9 @@ import dev.loxiharness.exec.Paths;
 import dev.loxiharness.harness.backend.Backend;
 import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.backend.RunningTopology;
+import dev.loxiharness.harness.docker.Containers;
+import dev.loxiharness.harness.docker.DockerEngine;
+import dev.loxiharness.harness.docker.Images;
 import dev.loxiharness.harness.kube.KubeAgent;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.model.TopologyLoader;
@@ -71,7 +74,31 @@ public final class NetnsBackend implements Backend {
             return Optional.of("netns backend: not built: " + String.join(", ", unbuilt)
                     + " (run bin/build, or mvn verify from the repository root)");
         }
-        return Optional.empty();
+        return topology == null ? Optional.empty() : whyNotContainers(topology, home);
+    }
+
+    /** Container nodes need an engine and their images (ours can be built); names must be free. */
+    private static Optional<String> whyNotContainers(Topology topology, Path home) {
+        List<Topology.Node> containers = topology.nodes().values().stream().filter(Topology.Node::isContainer).toList();
+        if (containers.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> engine = DockerEngine.whyNot();
+        if (engine.isPresent()) {
+            return Optional.of("container nodes: " + engine.get());
+        }
+        List<String> problems = new ArrayList<>();
+        topology.nodes().forEach((name, node) -> {
+            if (node.isContainer()) {
+                Images.whyNotAvailable(node.image(), home).ifPresent(problems::add);
+                String container = ContainerNode.containerName(name, node);
+                Containers.existing(container).ifPresent(labels -> problems.add("a container named " + container + " exists already"
+                        + (labels.containsKey(Containers.TOPOLOGY_LABEL) ? " (of topology " + labels.get(Containers.TOPOLOGY_LABEL)
+                        + ": ./topology down " + labels.get(Containers.TOPOLOGY_LABEL) + ")" : " (not ours: docker rm -f " + container
+                        + ", or give the node another container: { name: })")));
+            }
+        });
+        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     }
 
     @Override
@@ -87,9 +114,17 @@ public final class NetnsBackend implements Backend {
         }, "topology-rollback");
         Runtime.getRuntime().addShutdownHook(rollback);
         try {
-            new Fabric(t, state).wire(topo, progress);
+            if (t.nodes().values().stream().anyMatch(n -> n.isContainer() && Images.isOurs(n.image()))) {
+                Images.ensureLoxilb(home, progress::step);
+            }
+            topo.fabric().wire(topo, progress);
             StateDir.ProcessRecord kube = t.kubernetes() != null ? KubeAgent.launch(topo, home) : null;
             startRoles(topo, progress);
+            if (!topo.containers().isEmpty()) {
+                ContainerWatch.launch(topo, home);
+                progress.step("containers: " + String.join(", ", topo.containers().stream().map(ContainerNode::describe).toList())
+                        + "; restarts are wired again by the container watch");
+            }
             if (kube != null) {
                 KubeAgent.awaitReady(topo, kube, progress);
                 KubeAgent.applyManifests(topo, progress);
@@ -117,8 +152,15 @@ public final class NetnsBackend implements Backend {
                 Roles.find(role).ifPresent(r -> r.start(topo.node(e.getKey()), t));
             }
         }
+
+        for (ContainerNode c : topo.containers()) {
+            if (Containers.pid(c.container()) == 0) {
+                c.run(List.of()); // no role started a daemon in it: it runs the image's own command
+            }
+        }
         progress.step("daemons started: " + topo.state().ledger().processes.size() + " ("
-                + String.join(", ", topo.state().ledger().processes.stream().map(StateDir.ProcessRecord::what).toList()) + ")");
+                + String.join(", ", topo.state().ledger().processes.stream().map(StateDir.ProcessRecord::what).toList()) + ")"
+                + (topo.containers().isEmpty() ? "" : " and " + topo.containers().size() + " container(s)"));
         for (Map.Entry<String, Topology.Node> e : t.nodes().entrySet()) {
             for (String role : e.getValue().roles()) {
                 Roles.find(role).ifPresent(r -> r.awaitReady(topo.node(e.getKey())));
@@ -149,6 +191,7 @@ public final class NetnsBackend implements Backend {
      * only a short grace period (BIRD alone spends about 2 s on a graceful shutdown).
      */
     static void remove(StateDir state) {
+        removeContainers(state.ledger().containers);
         Processes.stopAll(state.ledger().processes, 200);
         for (String ns : state.ledger().namespaces) {
             deleteNamespace(ns);
@@ -169,9 +212,27 @@ public final class NetnsBackend implements Backend {
         Commands.run(List.of("ip", "netns", "del", ns));
     }
 
+    private static void removeContainers(List<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        Optional<String> engine = DockerEngine.whyNot();
+        if (engine.isPresent()) {
+            System.err.println("containers " + String.join(", ", names) + " not removed: " + engine.get());
+            return;
+        }
+        names.parallelStream().forEach(Containers::remove);
+    }
+
     @Override
     public List<String> sweepUnrecorded(String name) {
         List<String> removed = new ArrayList<>();
+        if (DockerEngine.whyNot().isEmpty()) {
+            for (String c : Containers.labelled(name)) {
+                Containers.remove(c);
+                removed.add("container " + c);
+            }
+        }
         for (String ns : Commands.run(List.of("ip", "netns", "list")).stdout().lines()
                 .map(l -> l.split(" ")[0]).filter(n -> n.startsWith(PREFIX + name)).toList()) {
             deleteNamespace(ns);

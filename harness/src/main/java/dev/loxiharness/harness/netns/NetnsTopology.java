@@ -3,10 +3,15 @@ package dev.loxiharness.harness.netns;
 import dev.loxiharness.harness.backend.Kubectl;
 import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.backend.RunningTopology;
+import dev.loxiharness.harness.docker.Containers;
 import dev.loxiharness.harness.kube.KubeAgent;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.StateDir;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,12 +22,37 @@ final class NetnsTopology implements RunningTopology {
     private final Topology topology;
     private final StateDir state;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Fabric fabric;
 
     NetnsTopology(Topology topology, StateDir state, Path home) {
         this.topology = topology;
         this.state = state;
-        topology.nodes().forEach((name, spec) -> nodes.put(name,
-                new NamespaceNode(name, spec, NetnsBackend.namespace(topology.name(), name), state, home)));
+        this.fabric = new Fabric(topology, state);
+        topology.nodes().forEach((name, spec) -> {
+            String ns = NetnsBackend.namespace(topology.name(), name);
+            nodes.put(name, spec.isContainer() ? new ContainerNode(name, spec, topology.name(), ns, state, home, fabric)
+                    : new NamespaceNode(name, spec, ns, state, home));
+        });
+    }
+
+    Fabric fabric() {
+        return fabric;
+    }
+
+    /** The container nodes, in the order of the topology file. */
+    List<ContainerNode> containers() {
+        return nodes.values().stream().filter(ContainerNode.class::isInstance).map(ContainerNode.class::cast).toList();
+    }
+
+    @Override
+    public void snapshotLogs() {
+        for (ContainerNode c : containers()) {
+            try {
+                Files.writeString(state.file(c.name() + ".container.log"), Containers.logs(c.container(), 2000) + "\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     @Override

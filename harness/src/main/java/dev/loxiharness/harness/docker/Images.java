@@ -1,0 +1,226 @@
+package dev.loxiharness.harness.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Image;
+import dev.loxiharness.exec.Commands;
+import dev.loxiharness.exec.Host;
+import dev.loxiharness.exec.Paths;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * The images container nodes run, made here with no registry and never pulled implicitly (a pull
+ * where no registry answers hangs). The Java loxilb image ({@value #LOXILB}) is built from
+ * {@code loxilb/target/docker} (Dockerfile, launchers, the jar) with {@code --network none}, on a
+ * Debian 12 base made locally by debootstrap with the packages already in it; both are tagged with
+ * a hash of what they are made of, so an unchanged checkout reuses them. Any other image must be
+ * there already: what is missing is named with the way to get it.
+ */
+public final class Images {
+    /** The Java loxilb image of this checkout, as topology files name it. */
+    public static final String LOXILB = "loxiharness/loxilb";
+    static final String BASE = "loxiharness/debian-base";
+    static final List<String> BASE_PACKAGES = List.of("openjdk-17-jre-headless", "nftables", "gobgpd", "iproute2",
+            "curl", "procps", "util-linux", "bird2");
+    static final String CONTEXT = "loxilb/target/docker";
+
+    private Images() {
+    }
+
+    /** Whether {@code image} means the Java loxilb image of this checkout (built on demand). */
+    public static boolean isOurs(String image) {
+        return image.equals(LOXILB) || image.equals(LOXILB + ":latest");
+    }
+
+    public static boolean present(String image) {
+        try {
+            DockerEngine.client().inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    /** How to get an image that is missing, for error messages and {@code ./topology images}. */
+    public static String remedy(String image) {
+        if (isOurs(image)) {
+            return "./topology images builds it (mvn package first: it needs " + CONTEXT + ")";
+        }
+        return "docker pull " + image + " where a registry answers, or docker load -i FILE with a tar saved elsewhere by docker save "
+                + image;
+    }
+
+    /** Empty when {@code image} is there or can be built here; otherwise why not, with the remedy. */
+    public static Optional<String> whyNotAvailable(String image, Path home) {
+        if (isOurs(image)) {
+            if (!Files.isRegularFile(home.resolve(CONTEXT).resolve("loxilb.jar"))) {
+                return Optional.of("image " + image + " cannot be built: " + CONTEXT + " is missing (run bin/build)");
+            }
+            if (!present(baseTag()) && !Paths.onPath("debootstrap")) {
+                return Optional.of("image " + image + " needs the base " + baseTag() + ", made with debootstrap, which is not"
+                        + " installed (bin/install-packages --containers)");
+            }
+            return Optional.empty();
+        }
+        return present(image) ? Optional.empty() : Optional.of("image " + image + " is not in the Docker engine: " + remedy(image));
+    }
+
+    /** The tag the Java loxilb image of this checkout has: a hash of its build context and base. */
+    public static String loxilbTag(Path home) {
+        return LOXILB + ":" + hash(contextDigest(home.resolve(CONTEXT)) + baseTag());
+    }
+
+    static String baseTag() {
+        return BASE + ":bookworm-" + hash(String.join(",", BASE_PACKAGES));
+    }
+
+    /**
+     * Makes sure the Java loxilb image of this checkout exists (tagged by content hash and as
+     * {@code :latest}); returns the content-hash tag. Reuses it when present.
+     */
+    public static String ensureLoxilb(Path home, Consumer<String> progress) {
+        String tag = loxilbTag(home);
+        if (present(tag)) {
+            progress.accept("image " + tag + ": present");
+            return tag;
+        }
+        String base = ensureBase(progress);
+        long t0 = System.nanoTime();
+        DockerClient docker = DockerEngine.client();
+        try {
+            docker.buildImageCmd(home.resolve(CONTEXT).toFile())
+                    .withBuildArg("BASE", base)
+                    .withNetworkMode("none")
+                    .withPull(false)
+                    .withRemove(true)
+                    .withForcerm(true)
+                    .withTags(Set.of(tag, LOXILB + ":latest"))
+                    .exec(new BuildImageResultCallback())
+                    .awaitImageId();
+        } catch (DockerException e) {
+            throw new IllegalStateException("building " + tag + " failed: " + e.getMessage(), e);
+        }
+        progress.accept(String.format("image %s: built in %.1f s (docker build --network none, FROM %s)", tag, seconds(t0), base));
+        removeOlder(LOXILB, tag);
+        return tag;
+    }
+
+    /**
+     * Makes sure the base exists: a Debian 12 minbase root file system with {@link #BASE_PACKAGES},
+     * made by debootstrap from this machine's Debian mirror and imported ({@code docker import}).
+     */
+    static String ensureBase(Consumer<String> progress) {
+        String tag = baseTag();
+        if (present(tag)) {
+            return tag;
+        }
+        if (!Host.isRoot()) {
+            throw new IllegalStateException("making the base image " + tag + " with debootstrap needs root");
+        }
+        long t0 = System.nanoTime();
+        String mirror = DebianMirror.configured();
+        progress.accept("image " + tag + ": making it with debootstrap from " + mirror + " (about a minute, once)");
+        Path dir;
+        try {
+            dir = Files.createTempDirectory(Path.of("/var/tmp"), "loxiharness-base-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            Commands.run(List.of("debootstrap", "--variant=minbase", "--include=" + String.join(",", BASE_PACKAGES),
+                    "bookworm", dir.toString(), mirror), null, Duration.ofMinutes(15)).orThrow();
+            Commands.run(List.of("find", dir + "/var/lib/apt/lists", dir + "/var/cache/apt", "-type", "f", "-delete"));
+            // docker import through the CLI: docker-java's createImageCmd(stream) ends in "unexpected EOF" on engine 20.10
+            Commands.run(List.of("sh", "-c", "tar -C \"$0\" --numeric-owner -c . | docker import - \"$1\"", dir.toString(), tag),
+                    null, Duration.ofMinutes(5)).orThrow();
+        } finally {
+            Commands.run(List.of("rm", "-rf", "--one-file-system", dir.toString()), null, Duration.ofMinutes(2));
+        }
+        progress.accept(String.format("image %s: made in %.1f s", tag, seconds(t0)));
+        return tag;
+    }
+
+    /** Removes the other tags of {@code repository} (earlier builds), except :latest; images still in use stay. */
+    private static void removeOlder(String repository, String keep) {
+        DockerClient docker = DockerEngine.client();
+        for (Image image : docker.listImagesCmd().withImageNameFilter(repository).exec()) {
+            for (String t : image.getRepoTags() == null ? new String[0] : image.getRepoTags()) {
+                if (t.startsWith(repository + ":") && !t.equals(keep) && !t.equals(repository + ":latest")) {
+                    try {
+                        docker.removeImageCmd(t).withNoPrune(false).exec();
+                    } catch (DockerException e) {
+                        // still used by a container: it goes with a later build
+                    }
+                }
+            }
+        }
+    }
+
+    /** A digest of the build context: file names and contents, and for jars their entries' names and contents (not their times). */
+    static String contextDigest(Path context) {
+        if (!Files.isDirectory(context)) {
+            return "missing";
+        }
+        MessageDigest md = sha256();
+        try (Stream<Path> files = Files.walk(context)) {
+            List<Path> sorted = new ArrayList<>(files.filter(Files::isRegularFile).toList());
+            Collections.sort(sorted);
+            for (Path f : sorted) {
+                md.update(context.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) (Files.isExecutable(f) ? 1 : 0));
+                if (f.toString().endsWith(".jar")) {
+                    try (ZipFile zip = new ZipFile(f.toFile())) {
+                        List<? extends ZipEntry> entries = zip.stream().sorted((a, b) -> a.getName().compareTo(b.getName())).toList();
+                        for (ZipEntry e : entries) {
+                            md.update(e.getName().getBytes(StandardCharsets.UTF_8));
+                            try (InputStream in = zip.getInputStream(e)) {
+                                md.update(in.readAllBytes());
+                            }
+                        }
+                    }
+                } else {
+                    md.update(Files.readAllBytes(f));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + context + ": " + e.getMessage(), e);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    static String hash(String s) {
+        return HexFormat.of().formatHex(sha256().digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

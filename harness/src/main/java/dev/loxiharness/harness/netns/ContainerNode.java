@@ -1,0 +1,184 @@
+package dev.loxiharness.harness.netns;
+
+import dev.loxiharness.exec.ExecResult;
+import dev.loxiharness.harness.backend.Node;
+import dev.loxiharness.harness.docker.Containers;
+import dev.loxiharness.harness.docker.Images;
+import dev.loxiharness.harness.model.Topology;
+import dev.loxiharness.harness.state.StateDir;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A node that is a Docker container ({@code image:} in the topology file), wired into the same
+ * networks as the namespace nodes. The first daemon its roles start is the container's own process
+ * (so {@code docker stop}/{@code docker start} restart it, as in the seed); files written before
+ * that are copied in before it starts. Paths in it are its own, commands run by {@code docker exec}.
+ */
+final class ContainerNode implements Node {
+    static final List<String> DEFAULT_CAPS = List.of("NET_ADMIN", "NET_RAW");
+
+    private final String name;
+    private final Topology.Node spec;
+    private final String topology;
+    private final String namespace;
+    private final String container;
+    private final StateDir state;
+    private final Path home;
+    private final Fabric fabric;
+    private final Map<String, String> staged = new LinkedHashMap<>();
+    private Boolean created;
+
+    ContainerNode(String name, Topology.Node spec, String topology, String namespace, StateDir state, Path home, Fabric fabric) {
+        this.name = name;
+        this.spec = spec;
+        this.topology = topology;
+        this.namespace = namespace;
+        this.container = containerName(name, spec);
+        this.state = state;
+        this.home = home;
+        this.fabric = fabric;
+    }
+
+    static String containerName(String node, Topology.Node spec) {
+        return spec.container() != null && spec.container().name() != null ? spec.container().name() : node;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Topology.Node spec() {
+        return spec;
+    }
+
+    String container() {
+        return container;
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    /** The image it runs: {@code loxiharness/loxilb} means the Java loxilb image of this checkout. */
+    String image() {
+        return Images.isOurs(spec.image()) ? Images.loxilbTag(home) : spec.image();
+    }
+
+    @Override
+    public String describe() {
+        return "container " + container + " (" + spec.image() + ")";
+    }
+
+    @Override
+    public ExecResult exec(Duration timeout, String stdin, List<String> cmd) {
+        return Containers.exec(container, cmd, stdin, timeout);
+    }
+
+    @Override
+    public List<String> interactive(List<String> cmd) {
+        List<String> argv = new ArrayList<>(List.of("docker", "exec", System.console() != null ? "-it" : "-i", container));
+        argv.addAll(cmd);
+        return argv;
+    }
+
+    @Override
+    public List<String> inNetwork(List<String> cmd) {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        argv.addAll(cmd);
+        return argv;
+    }
+
+    @Override
+    public Path networkNamespace() {
+        return Path.of("/run/netns", namespace);
+    }
+
+    @Override
+    public String path(String nodePath) {
+        if (!nodePath.startsWith("/")) {
+            throw new IllegalArgumentException("not an absolute path in the node: " + nodePath);
+        }
+        return nodePath;
+    }
+
+    @Override
+    public synchronized String writeFile(String nodePath, String content) {
+        path(nodePath);
+        if (created()) {
+            Containers.copyFile(container, nodePath, content.getBytes(StandardCharsets.UTF_8), 0644);
+        } else {
+            staged.put(nodePath, content);
+        }
+        return nodePath;
+    }
+
+    @Override
+    public synchronized void daemon(String what, List<String> argv) {
+        if (created()) {
+            Containers.execDetached(container, argv, log(what));
+            return;
+        }
+        run(argv);
+    }
+
+    /** Creates and starts the container with {@code argv} as its process (empty: the image's own), then wires it. */
+    synchronized void run(List<String> argv) {
+        Topology.Container c = spec.container() != null ? spec.container()
+                : new Topology.Container(null, null, null, null, null, null);
+        Set<String> caps = new LinkedHashSet<>(DEFAULT_CAPS);
+        caps.addAll(c.capAdd());
+        Map<String, String> labels = Map.of(Containers.TOPOLOGY_LABEL, topology, Containers.NODE_LABEL, name);
+        Map<String, String> sysctls = NetnsBackend.forwards(spec) ? Map.of("net.ipv4.ip_forward", "1") : Map.of();
+        state.recordContainer(container);
+        Containers.create(new Containers.Spec(container, image(), container, argv, List.copyOf(caps), c.privileged(), c.securityOpt(),
+                c.tmpfs(), c.env(), labels, sysctls));
+        created = true;
+        staged.forEach((p, content) -> Containers.copyFile(container, p, content.getBytes(StandardCharsets.UTF_8), 0644));
+        staged.clear();
+        Containers.start(container);
+        wire();
+    }
+
+    /** Wires the running container (again, after a restart); false when it is not running or already wired. */
+    boolean wire() {
+        long pid = Containers.pid(container);
+        return pid > 0 && fabric.wireContainer(name, namespace, pid);
+    }
+
+    /** Cuts the links of the stopped container (they come back with {@link #wire}). */
+    void unwire() {
+        fabric.unwireContainer(name, namespace);
+    }
+
+    private synchronized boolean created() {
+        if (created == null) {
+            created = Containers.existing(container).isPresent();
+        }
+        return created;
+    }
+
+    private static String log(String what) {
+        return "/var/log/loxiharness-" + what.replace(' ', '-') + ".log";
+    }
+
+    @Override
+    public String logTail(String what, int lines) {
+        ExecResult r = exec("tail", "-n", Integer.toString(lines), log(what));
+        return r.ok() ? r.stdout().stripTrailing() : Containers.logs(container, lines);
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + describe() + ")";
+    }
+}
