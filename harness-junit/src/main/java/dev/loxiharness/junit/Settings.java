@@ -4,7 +4,9 @@ import dev.loxiharness.exec.Host;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** The system properties the extension reads, with their defaults. */
 final class Settings {
@@ -13,6 +15,7 @@ final class Settings {
     static final String BACKEND = "loxiharness.backend";
     static final String EVIDENCE = "loxiharness.evidence";
     static final String CAPTURES = "loxiharness.captures";
+    static final String SET = "loxiharness.set.";
 
     private Settings() {
     }
@@ -24,6 +27,14 @@ final class Settings {
 
     static Optional<String> topologyOverride() {
         return Optional.ofNullable(System.getProperty(TOPOLOGY)).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    /** {@code -Dloxiharness.set.nodes.lb.image=IMAGE}: settings changed in every topology file, as {@code up --set} does. */
+    static Map<String, String> overrides() {
+        Map<String, String> set = new TreeMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(SET) && k.length() > SET.length())
+                .forEach(k -> set.put(k.substring(SET.length()), System.getProperty(k)));
+        return set;
     }
 
     static Path evidenceDir() {

@@ -153,7 +153,7 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
      * {@code @EnabledIf} that decide before anything starts.
      */
     public static Topology selected(Class<?> testClass) {
-        return TopologyLoader.load(selectedFile(testClass, Host.home()));
+        return TopologyLoader.load(selectedFile(testClass, Host.home()), Settings.overrides());
     }
 
     static Path selectedFile(Class<?> testClass, Path home) {
@@ -241,7 +241,7 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
         static Running up(Class<?> testClass) {
             Path home = Host.home();
             Path file = selectedFile(testClass, home);
-            Topology loaded = TopologyLoader.load(file);
+            Topology loaded = TopologyLoader.load(file, Settings.overrides());
             Topology t = loaded.withName(TopologyNames.unique(loaded.name()));
             Backend backend = Backends.of(t, Settings.backend().orElse(null));
             Optional<String> whyNot = backend.whyNot(t, home);

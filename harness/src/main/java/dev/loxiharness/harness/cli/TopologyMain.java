@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -92,11 +94,14 @@ public final class TopologyMain {
         @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
                 description = "backend to run it on (default: the file's backend:, else netns)")
         String backend;
+        @Option(names = "--set", paramLabel = "PATH=VALUE",
+                description = "change a setting of the file first, e.g. --set nodes.lb.image=ghcr.io/loxilb-io/loxilb:latest (repeatable)")
+        Map<String, String> set = new LinkedHashMap<>();
 
         @Override
         public Integer call() {
             Path f = file != null ? file : defaultFile();
-            Topology t = TopologyLoader.load(f);
+            Topology t = TopologyLoader.load(f, set);
             Backend b = Backends.of(t, backend);
             var whyNot = b.whyNot(t, HOME);
             if (whyNot.isPresent()) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,16 +50,30 @@ public final class TopologyLoader {
     }
 
     public static Topology load(Path file) {
+        return load(file, Map.of());
+    }
+
+    /**
+     * Loads {@code file} with settings changed first, each a dotted path to a value:
+     * {@code nodes.lb.image=ghcr.io/loxilb-io/loxilb:latest} (what {@code --set} and
+     * {@code -Dloxiharness.set.PATH=VALUE} give). The value is read as YAML ({@code 64512} is a
+     * number, {@code [a, b]} a list); the result is validated like the file itself.
+     */
+    public static Topology load(Path file, Map<String, String> set) {
         String text;
         try {
             text = Files.readString(file);
         } catch (IOException e) {
             throw new TopologyException(List.of(file + ": cannot read: " + e.getMessage()));
         }
-        return parse(text, file);
+        return parse(text, file, set);
     }
 
     static Topology parse(String text, Path file) {
+        return parse(text, file, Map.of());
+    }
+
+    static Topology parse(String text, Path file, Map<String, String> set) {
         String where = file.getFileName().toString();
         JsonNode tree;
         try {
@@ -70,6 +87,9 @@ public final class TopologyLoader {
         }
         if (tree == null || !tree.isObject()) {
             throw new TopologyException(List.of(where + ":1: a topology file is a YAML mapping"));
+        }
+        for (Map.Entry<String, String> e : set.entrySet()) {
+            apply((ObjectNode) tree, e.getKey(), e.getValue(), where);
         }
         LineIndex lines = new LineIndex(text);
         Set<ValidationMessage> schemaErrors = SCHEMA_VALIDATOR.validate(tree);
@@ -93,6 +113,29 @@ public final class TopologyLoader {
             throw new TopologyException(problems);
         }
         return t;
+    }
+
+    private static void apply(ObjectNode root, String path, String value, String where) {
+        String[] keys = path.split("\\.");
+        ObjectNode at = root;
+        for (int i = 0; i < keys.length - 1; i++) {
+            JsonNode next = at.get(keys[i]);
+            if (next == null || next.isNull()) {
+                next = at.putObject(keys[i]);
+            }
+            if (!next.isObject()) {
+                throw new TopologyException(List.of(where + ": --set " + path + ": " + String.join(".", List.of(keys).subList(0, i + 1))
+                        + " is not a mapping"));
+            }
+            at = (ObjectNode) next;
+        }
+        JsonNode v;
+        try {
+            v = YAML.readTree(value);
+        } catch (JsonProcessingException e) {
+            v = null;
+        }
+        at.set(keys[keys.length - 1], v == null || v.isMissingNode() ? TextNode.valueOf(value) : v);
     }
 
     private static String path(ValidationMessage m) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TopologyLoaderTest {
@@ -40,6 +41,32 @@ class TopologyLoaderTest {
     @Test
     void everyTopologyFileLoads() {
         assertThat(TopologyLoader.load(HOME.resolve("topologies/seed-l2.yaml")).name()).isEqualTo("seed-l2");
+        Topology docker = TopologyLoader.load(HOME.resolve("topologies/seed-docker.yaml"));
+        assertThat(docker.nodes().get("lb").isContainer()).isTrue();
+        assertThat(docker.nodes().get("lb").container().name()).isEqualTo("loxilb");
+        assertThat(docker.nodes().get("lb").interfaces()).isEqualTo(TopologyLoader.load(SEED).nodes().get("lb").interfaces());
+    }
+
+    @Test
+    void setChangesTheFileBeforeItIsValidated() {
+        Topology t = TopologyLoader.load(HOME.resolve("topologies/seed-docker.yaml"), Map.of(
+                "nodes.lb.image", "ghcr.io/loxilb-io/loxilb:latest",
+                "nodes.lb.container.privileged", "true",
+                "kubernetes.calico.asNumber", "64513"));
+        assertThat(t.nodes().get("lb").image()).isEqualTo("ghcr.io/loxilb-io/loxilb:latest");
+        assertThat(t.nodes().get("lb").container().privileged()).isTrue();
+        assertThat(t.nodes().get("lb").container().name()).isEqualTo("loxilb");
+        assertThat(t.kubernetes().calico().asNumber()).isEqualTo(64513);
+        Topology seed = TopologyLoader.load(SEED, Map.of("nodes.lb.image", "loxiharness/loxilb"));
+        assertThat(seed.nodes().get("lb").isContainer()).isTrue();
+    }
+
+    @Test
+    void setIsValidatedLikeTheFile() {
+        assertThatThrownBy(() -> TopologyLoader.load(SEED, Map.of("nodes.lb.interfaces.x", "1")))
+                .isInstanceOf(TopologyException.class).hasMessageContaining("nodes.lb.interfaces is not a mapping");
+        assertThatThrownBy(() -> TopologyLoader.load(SEED, Map.of("kubernetes.calico.asNumber", "many")))
+                .isInstanceOf(TopologyException.class).hasMessageContaining("asNumber");
     }
 
     @Test
