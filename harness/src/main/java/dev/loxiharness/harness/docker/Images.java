@@ -41,7 +41,7 @@ public final class Images {
     public static final String LOXILB = "loxiharness/loxilb";
     static final String BASE = "loxiharness/debian-base";
     static final List<String> BASE_PACKAGES = List.of("openjdk-17-jre-headless", "nftables", "gobgpd", "iproute2",
-            "curl", "procps", "util-linux", "bird2");
+            "curl", "procps", "util-linux", "netbase", "bird2");
     static final String CONTEXT = "loxilb/target/docker";
 
     private Images() {
@@ -157,6 +157,7 @@ public final class Images {
             Commands.run(List.of("rm", "-rf", "--one-file-system", dir.toString()), null, Duration.ofMinutes(2));
         }
         progress.accept(String.format("image %s: made in %.1f s", tag, seconds(t0)));
+        removeOlder(BASE, tag);
         return tag;
     }
 
