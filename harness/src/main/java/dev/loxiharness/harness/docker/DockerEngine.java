@@ -16,7 +16,15 @@ import org.testcontainers.dockerclient.TransportConfig;
  */
 public final class DockerEngine {
     private static final String SOCKET = "unix:///var/run/docker.sock";
+    private static final String QUIET = "org.slf4j.simpleLogger.log.org.testcontainers";
     private static DockerClient client;
+
+    static {
+        // Testcontainers' start-up lines (version, strategy, registry auth lookups) are not ours to print
+        if (System.getProperty(QUIET) == null) {
+            System.setProperty(QUIET, "warn");
+        }
+    }
 
     private DockerEngine() {
     }
