@@ -16,7 +16,6 @@ import com.github.dockerjava.api.model.StreamType;
 import dev.loxiharness.exec.ExecResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -243,9 +242,10 @@ public final class Containers {
 
     /**
      * From now on calls {@code started} or {@code died} with the name of each container of
-     * {@code topology} that starts or whose process ends (stop, kill, crash); close to stop.
+     * {@code topology} that starts or whose process ends (stop, kill, crash); close to stop, or
+     * wait on {@code awaitCompletion()}, which returns when the engine ends the stream.
      */
-    public static Closeable onStartAndDie(String topology, Consumer<String> started, Consumer<String> died) {
+    public static ResultCallback.Adapter<Event> onStartAndDie(String topology, Consumer<String> started, Consumer<String> died) {
         return docker().eventsCmd().withEventTypeFilter("container").withEventFilter("start", "die")
                 .withLabelFilter(Map.of(TOPOLOGY_LABEL, topology))
                 .exec(new ResultCallback.Adapter<Event>() {

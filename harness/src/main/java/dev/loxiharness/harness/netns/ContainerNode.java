@@ -1,7 +1,6 @@
 package dev.loxiharness.harness.netns;
 
 import dev.loxiharness.exec.ExecResult;
-import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.docker.Containers;
 import dev.loxiharness.harness.docker.Images;
 import dev.loxiharness.harness.model.Topology;
@@ -22,13 +21,10 @@ import java.util.Set;
  * (so {@code docker stop}/{@code docker start} restart it, as in the seed); files written before
  * that are copied in before it starts. Paths in it are its own, commands run by {@code docker exec}.
  */
-final class ContainerNode implements Node {
+final class ContainerNode extends NetworkNamespaceNode {
     static final List<String> DEFAULT_CAPS = List.of("NET_ADMIN", "NET_RAW");
 
-    private final String name;
-    private final Topology.Node spec;
     private final String topology;
-    private final String namespace;
     private final String container;
     private final StateDir state;
     private final Path home;
@@ -37,10 +33,8 @@ final class ContainerNode implements Node {
     private Boolean created;
 
     ContainerNode(String name, Topology.Node spec, String topology, String namespace, StateDir state, Path home, Fabric fabric) {
-        this.name = name;
-        this.spec = spec;
+        super(name, spec, namespace);
         this.topology = topology;
-        this.namespace = namespace;
         this.container = containerName(name, spec);
         this.state = state;
         this.home = home;
@@ -51,32 +45,18 @@ final class ContainerNode implements Node {
         return spec.container() != null && spec.container().name() != null ? spec.container().name() : node;
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Topology.Node spec() {
-        return spec;
-    }
-
     String container() {
         return container;
     }
 
-    String namespace() {
-        return namespace;
-    }
-
     /** The image it runs: {@code loxiharness/loxilb} means the Java loxilb image of this checkout. */
     String image() {
-        return Images.isOurs(spec.image()) ? Images.loxilbTag(home) : spec.image();
+        return Images.isOurs(spec().image()) ? Images.loxilbTag(home) : spec().image();
     }
 
     @Override
     public String describe() {
-        return "container " + container + " (" + spec.image() + ")";
+        return "container " + container + " (" + spec().image() + ")";
     }
 
     @Override
@@ -92,23 +72,8 @@ final class ContainerNode implements Node {
     }
 
     @Override
-    public List<String> inNetwork(List<String> cmd) {
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
-        argv.addAll(cmd);
-        return argv;
-    }
-
-    @Override
-    public Path networkNamespace() {
-        return Path.of("/run/netns", namespace);
-    }
-
-    @Override
     public String path(String nodePath) {
-        if (!nodePath.startsWith("/")) {
-            throw new IllegalArgumentException("not an absolute path in the node: " + nodePath);
-        }
-        return nodePath;
+        return requireAbsolute(nodePath);
     }
 
     @Override
@@ -133,12 +98,12 @@ final class ContainerNode implements Node {
 
     /** Creates and starts the container with {@code argv} as its process (empty: the image's own), then wires it. */
     synchronized void run(List<String> argv) {
-        Topology.Container c = spec.container() != null ? spec.container()
+        Topology.Container c = spec().container() != null ? spec().container()
                 : new Topology.Container(null, null, null, null, null, null);
         Set<String> caps = new LinkedHashSet<>(DEFAULT_CAPS);
         caps.addAll(c.capAdd());
-        Map<String, String> labels = Map.of(Containers.TOPOLOGY_LABEL, topology, Containers.NODE_LABEL, name);
-        Map<String, String> sysctls = NetnsBackend.forwards(spec) ? Map.of("net.ipv4.ip_forward", "1") : Map.of();
+        Map<String, String> labels = Map.of(Containers.TOPOLOGY_LABEL, topology, Containers.NODE_LABEL, name());
+        Map<String, String> sysctls = NetnsBackend.forwards(spec()) ? Map.of("net.ipv4.ip_forward", "1") : Map.of();
         state.recordContainer(container);
         Containers.create(new Containers.Spec(container, image(), container, argv, List.copyOf(caps), c.privileged(), c.securityOpt(),
                 c.tmpfs(), c.env(), labels, sysctls));
@@ -152,12 +117,12 @@ final class ContainerNode implements Node {
     /** Wires the running container (again, after a restart); false when it is not running or already wired. */
     boolean wire() {
         long pid = Containers.pid(container);
-        return pid > 0 && fabric.wireContainer(name, namespace, pid);
+        return pid > 0 && fabric.wireContainer(name(), namespace(), pid);
     }
 
     /** Cuts the links of the stopped container (they come back with {@link #wire}). */
     void unwire() {
-        fabric.unwireContainer(name, namespace);
+        fabric.unwireContainer(name(), namespace());
     }
 
     private synchronized boolean created() {
@@ -177,8 +142,4 @@ final class ContainerNode implements Node {
         return r.ok() ? r.stdout().stripTrailing() : Containers.logs(container, lines);
     }
 
-    @Override
-    public String toString() {
-        return name + " (" + describe() + ")";
-    }
 }

@@ -4,13 +4,11 @@ import dev.loxiharness.exec.Host;
 import dev.loxiharness.harness.docker.Containers;
 import dev.loxiharness.harness.state.Processes;
 import dev.loxiharness.harness.state.StateDir;
-import java.io.Closeable;
 import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The process that keeps a topology's containers wired: a stopped container loses its network
@@ -35,13 +33,17 @@ public final class ContainerWatch {
     public static void main(String[] args) throws Exception {
         StateDir state = StateDir.open(args[0]);
         NetnsTopology topo = (NetnsTopology) new NetnsBackend().attach(state, Host.home());
-        CountDownLatch forever = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
-        try (Closeable events = Containers.onStartAndDie(topo.name(), name -> rewire(topo, name), name -> unwire(topo, name))) {
-            log("watching the containers of " + topo.name() + ": "
-                    + String.join(", ", topo.containers().stream().map(ContainerNode::container).toList()));
-            topo.containers().forEach(c -> rewire(topo, c.container())); // one that restarted before the watch began
-            forever.await();
+        while (true) {
+            try (var events = Containers.onStartAndDie(topo.name(), name -> rewire(topo, name), name -> unwire(topo, name))) {
+                log("watching the containers of " + topo.name() + ": "
+                        + String.join(", ", topo.containers().stream().map(ContainerNode::container).toList()));
+                topo.containers().forEach(c -> rewire(topo, c.container())); // one that restarted while nobody watched
+                events.awaitCompletion();
+            } catch (RuntimeException e) {
+                log("the Docker engine's events: " + e.getMessage());
+            }
+            log("the event stream ended (engine restarted?); subscribing again in 1 s");
+            Thread.sleep(1000);
         }
     }
 

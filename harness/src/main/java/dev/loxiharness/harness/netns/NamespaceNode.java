@@ -2,7 +2,6 @@ package dev.loxiharness.harness.netns;
 
 import dev.loxiharness.exec.Commands;
 import dev.loxiharness.exec.ExecResult;
-import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.Processes;
 import dev.loxiharness.harness.state.StateDir;
@@ -20,38 +19,19 @@ import java.util.List;
  * PATH starts with the repository's {@code bin/node/} ({@code loxilb}, {@code loxicmd}), so the
  * seed's commands answer by name in it as they do in upstream's image.
  */
-final class NamespaceNode implements Node {
-    private final String name;
-    private final Topology.Node spec;
-    private final String namespace;
+final class NamespaceNode extends NetworkNamespaceNode {
     private final StateDir state;
     private final String path;
 
     NamespaceNode(String name, Topology.Node spec, String namespace, StateDir state, Path home) {
-        this.name = name;
-        this.spec = spec;
-        this.namespace = namespace;
+        super(name, spec, namespace);
         this.state = state;
         this.path = home.resolve("bin/node") + ":" + System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Topology.Node spec() {
-        return spec;
-    }
-
-    String namespace() {
-        return namespace;
-    }
-
-    @Override
     public String describe() {
-        return "namespace " + namespace;
+        return "namespace " + namespace();
     }
 
     @Override
@@ -61,29 +41,14 @@ final class NamespaceNode implements Node {
 
     @Override
     public List<String> interactive(List<String> cmd) {
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "env", "PATH=" + path));
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace(), "env", "PATH=" + path));
         argv.addAll(cmd);
         return argv;
-    }
-
-    @Override
-    public List<String> inNetwork(List<String> cmd) {
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
-        argv.addAll(cmd);
-        return argv;
-    }
-
-    @Override
-    public Path networkNamespace() {
-        return Path.of("/run/netns", namespace);
     }
 
     @Override
     public String path(String nodePath) {
-        if (!nodePath.startsWith("/")) {
-            throw new IllegalArgumentException("not an absolute path in the node: " + nodePath);
-        }
-        Path p = state.file("nodes/" + name + nodePath);
+        Path p = state.file("nodes/" + name() + requireAbsolute(nodePath));
         try {
             Files.createDirectories(p.getParent());
         } catch (IOException e) {
@@ -105,11 +70,11 @@ final class NamespaceNode implements Node {
 
     @Override
     public void daemon(String what, List<String> argv) {
-        Processes.start(state, namespace, name + " " + what, interactive(argv), log(what));
+        Processes.start(state, namespace(), name() + " " + what, interactive(argv), log(what));
     }
 
     private Path log(String what) {
-        return state.file(name + "." + what.replace(' ', '-') + ".log");
+        return state.file(name() + "." + what.replace(' ', '-') + ".log");
     }
 
     @Override
@@ -122,8 +87,4 @@ final class NamespaceNode implements Node {
         }
     }
 
-    @Override
-    public String toString() {
-        return name + " (" + describe() + ")";
-    }
 }
