@@ -238,6 +238,7 @@ public final class NetnsBackend implements Backend {
             deleteNamespace(ns);
             removed.add(ns);
         }
+        removed.addAll(Processes.stopOrphans(name));
         return removed;
     }
 }

@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Long-running processes of a topology: started in their node's namespace in a session of their
@@ -106,6 +109,46 @@ public final class Processes {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Ends the harness's own helpers of topologies named {@code name...} that no ledger names any
+     * more (the simulated control plane, the socket relay, the container watch): when a state
+     * folder was lost, nothing else finds them. A process is ours when an argument is inside that
+     * topology's state folder, or it runs one of our classes with our state root and that topology
+     * as its last argument. Returns what was ended.
+     */
+    public static List<String> stopOrphans(String name) {
+        String folder = StateDir.ROOT + "/" + name;
+        List<String> ended = new ArrayList<>();
+        long self = ProcessHandle.current().pid();
+        ProcessHandle.allProcesses().filter(p -> p.pid() != self).forEach(p -> {
+            List<String> args = cmdline(p.pid());
+            boolean inFolder = args.stream().anyMatch(a -> a.contains(folder) && !a.startsWith("-D"));
+            boolean agent = args.contains("-Dloxiharness.state=" + StateDir.ROOT) && args.size() > 1
+                    && args.get(args.size() - 2).startsWith("dev.loxiharness.harness.") && args.get(args.size() - 1).startsWith(name);
+            if (inFolder || agent) {
+                p.destroy();
+                try {
+                    p.onExit().get(200, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | TimeoutException e) {
+                    p.destroyForcibly();
+                }
+                ended.add("process " + p.pid() + " (" + String.join(" ", args.subList(Math.max(0, args.size() - 2), args.size())) + ")");
+            }
+        });
+        return ended;
+    }
+
+    private static List<String> cmdline(long pid) {
+        try {
+            String raw = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
+            return raw.isEmpty() ? List.of() : List.of(raw.split("\u0000"));
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
         }
     }
 }
