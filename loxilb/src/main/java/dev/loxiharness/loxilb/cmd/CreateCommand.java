@@ -5,26 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code loxicmd create ...}: upstream's {@code cmd/create} for load balancers, endpoints and BGP peers. */
 @Command(name = "create", description = "Create a Load balance features in the LoxiLB.",
         subcommands = {CreateCommand.Lb.class, CreateCommand.Endpoint.class, CreateCommand.BgpNeighbor.class})
-final class CreateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
-    }
-
+final class CreateCommand extends GroupCommand {
     /** One {@code <port>[-<portMax>]:<targetPort>[-<targetPortMax>]} of {@code --tcp}/{@code --udp}/{@code --sctp}. */
     record PortPair(long port, long portMax, List<Long> targetPorts) {
     }
@@ -119,9 +107,7 @@ final class CreateCommand implements Callable<Integer> {
     @Command(name = "lb", aliases = "loadbalancer", description = "Create a LoadBalancer",
             footer = {"", "ex) loxicmd create lb 192.168.0.200 --tcp=80:32015 --endpoints=10.0.0.1:1",
                     "    loxicmd create lb 192.168.0.200 --tcp=8080-8081:32015 --endpoints=10.0.0.1:1"})
-    static final class Lb implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Lb extends Subcommand {
         @Parameters(index = "0", paramLabel = "IP", description = "External (service) IP")
         String externalIP;
         @Option(names = "--tcp", split = ",", description = "Port pairs can be specified as '<port>:<targetPort>'")
@@ -166,8 +152,7 @@ final class CreateCommand implements Callable<Integer> {
         boolean egress;
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             if (!LoxicmdMain.isIp(externalIP)) {
                 throw LoxicmdMain.invalid("Error: externel IP '" + externalIP + "' is invalid format");
             }
@@ -268,9 +253,7 @@ final class CreateCommand implements Callable<Integer> {
 
     @Command(name = "endpoint", aliases = {"Endpoint", "ep", "endpoints"},
             description = "Create a LB EndPoint for monitoring")
-    static final class Endpoint implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Endpoint extends Subcommand {
         @Parameters(index = "0", paramLabel = "IP")
         String host;
         @Option(names = {"--name", "--desc"}, description = "Endpoint Identifier")
@@ -289,8 +272,7 @@ final class CreateCommand implements Callable<Integer> {
         int retries = 2;
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             checkProbe(host, probeType, probePort);
             if (period > 24 * 60 * 60) {
                 throw LoxicmdMain.invalid("probe period is out of bounds");
@@ -309,9 +291,7 @@ final class CreateCommand implements Callable<Integer> {
     }
 
     @Command(name = "bgpneighbor", aliases = {"bgpnei", "bgpneigh"}, description = "Create a BGP Neighbor")
-    static final class BgpNeighbor implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class BgpNeighbor extends Subcommand {
         @Parameters(index = "0", paramLabel = "PeerIP")
         String peerIp;
         @Parameters(index = "1", paramLabel = "ASN")
@@ -322,8 +302,7 @@ final class CreateCommand implements Callable<Integer> {
         boolean multiHop;
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             if (!LoxicmdMain.isIp(peerIp)) {
                 throw LoxicmdMain.invalid("Error: peer IP '" + peerIp + "' is invalid format");
             }

@@ -8,27 +8,15 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code loxicmd get ...}: upstream's {@code cmd/get} tables and {@code -o json} dumps. */
 @Command(name = "get", description = "Get a Load balance features from LoxiLB.",
         subcommands = {GetCommand.Lb.class, GetCommand.Ep.class, GetCommand.BgpNeighbor.class,
                 GetCommand.HaState.class, GetCommand.LbVersion.class})
-final class GetCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
-    }
-
+final class GetCommand extends GroupCommand {
     static final String[] LB_TITLE =
             {"Ext IP", "Port", "Proto", "Name", "Mark", "Sel", "Mode", "# of Endpoints", "Timeout", "Monitor"};
     static final String[] LB_WIDE_TITLE = {"Ext IP", "Sec IPs", "Sources", "Host", "Port", "Proto", "Name", "Mark",
@@ -73,17 +61,14 @@ final class GetCommand implements Callable<Integer> {
     }
 
     @Command(name = "loadbalancer", aliases = {"lb", "loadbalancers", "lbs"}, description = "Get a LoadBalancer")
-    static final class Lb implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Lb extends Subcommand {
         @Option(names = "--servName", description = "Name for load balancer rule")
         String serviceName = "";
         @Option(names = "--legacy", description = "Print the 2022 table (External IP, Port, Protocol, Select, ...)")
         boolean legacy;
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             String body = root.getOk("config/loadbalancer/all");
             List<LbModel> rules;
             try {
@@ -151,13 +136,10 @@ final class GetCommand implements Callable<Integer> {
     }
 
     @Command(name = "endpoint", aliases = {"ep", "endpoints"}, description = "Get endpoints")
-    static final class Ep implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Ep extends Subcommand {
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             List<JsonNode> eps = list(parse(root.getOk("config/endpoint/all")), "Attr");
             if (root.output.equals("json")) {
                 printJson(root, wrap("Attr", eps, ep -> {
@@ -192,13 +174,10 @@ final class GetCommand implements Callable<Integer> {
     }
 
     @Command(name = "bgpneighbor", aliases = {"bgpnei", "bgpneigh"}, description = "Get a BGP neighbor")
-    static final class BgpNeighbor implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class BgpNeighbor extends Subcommand {
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             List<JsonNode> neighs = list(parse(root.getOk("config/bgp/neigh/all")), "bgpNeiAttr");
             if (root.output.equals("json")) {
                 printJson(root, wrap("bgpNeiAttr", neighs, n -> {
@@ -228,13 +207,10 @@ final class GetCommand implements Callable<Integer> {
     }
 
     @Command(name = "hastate", aliases = {"ha", "HAstate"}, description = "Get a HA state")
-    static final class HaState implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class HaState extends Subcommand {
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             List<JsonNode> states = list(parse(root.getOk("config/cistate/all")), "Attr");
             if (root.output.equals("json")) {
                 printJson(root, wrap("Attr", states, s -> {
@@ -268,13 +244,10 @@ final class GetCommand implements Callable<Integer> {
 
     @Command(name = "lbversion", aliases = {"LBversion", "LBVersion", "llbversion"},
             description = "Get a loxilb version")
-    static final class LbVersion implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class LbVersion extends Subcommand {
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             JsonNode v = parse(root.getOk("version"));
             if (root.output.equals("json")) {
                 Map<String, Object> m = new LinkedHashMap<>();
