@@ -251,6 +251,15 @@ final class CreateCommand extends GroupCommand {
         }
     }
 
+    /** Upstream's {@code EndPointMod}: the body of {@code POST config/endpoint}. */
+    record EndpointMod(String hostName, String name, long inactiveReTries, String probeType, String probeReq,
+                       String probeResp, long probeDuration, long probePort) {
+    }
+
+    /** Upstream's {@code BGPNeighborMod}: the body of {@code POST config/bgp/neigh}. */
+    record BgpNeighborMod(String ipAddress, long remoteAs, long remotePort, boolean setMultiHop) {
+    }
+
     @Command(name = "endpoint", aliases = {"Endpoint", "ep", "endpoints"},
             description = "Create a LB EndPoint for monitoring")
     static final class Endpoint extends Subcommand {
@@ -277,15 +286,8 @@ final class CreateCommand extends GroupCommand {
             if (period > 24 * 60 * 60) {
                 throw LoxicmdMain.invalid("probe period is out of bounds");
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("hostName", host);
-            body.put("name", name);
-            body.put("inactiveReTries", retries);
-            body.put("probeType", probeType);
-            body.put("probeReq", probeReq);
-            body.put("probeResp", probeResp);
-            body.put("probeDuration", Integer.toUnsignedLong(period));
-            body.put("probePort", probePort & 0xffff);
+            EndpointMod body = new EndpointMod(host, name, retries, probeType, probeReq, probeResp,
+                    Integer.toUnsignedLong(period), probePort & 0xffff);
             return root.printDebugAndResult(root.call("POST", "config/endpoint", GoJson.compact(body))) ? 0 : 1;
         }
     }
@@ -312,12 +314,8 @@ final class CreateCommand extends GroupCommand {
             } catch (NumberFormatException e) {
                 throw LoxicmdMain.invalid("Error: strconv.Atoi: parsing \"" + asn + "\": invalid syntax");
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("ipAddress", peerIp);
-            body.put("remoteAs", remoteAs);
             // Upstream sends 0 (the daemon's default, 179) unless another port was asked for.
-            body.put("remotePort", remotePort == 179 ? 0 : remotePort);
-            body.put("setMultiHop", multiHop);
+            BgpNeighborMod body = new BgpNeighborMod(peerIp, remoteAs, remotePort == 179 ? 0 : remotePort, multiHop);
             // Upstream prints no Debug line for this one.
             return root.printResult(root.call("POST", "config/bgp/neigh", GoJson.compact(body))) ? 0 : 1;
         }
