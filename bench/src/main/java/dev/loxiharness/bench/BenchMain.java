@@ -34,7 +34,7 @@ public final class BenchMain {
                 usage();
                 return;
             }
-            Benchmark b = ALL.stream().filter(x -> x.name().equals(a)).findFirst().orElse(null);
+            Benchmark b = ALL.stream().filter(x -> x.name.equals(a)).findFirst().orElse(null);
             if (b == null) {
                 System.err.println("bench: unknown benchmark '" + a + "'");
                 usage();
@@ -61,8 +61,8 @@ public final class BenchMain {
         List<Path> written = new ArrayList<>();
         boolean failed = false;
         for (Benchmark b : chosen) {
-            System.out.println("== " + b.name() + ": " + b.description());
-            Benchmark.Report r = new Benchmark.Report(b.name());
+            System.out.println("== " + b.name + ": " + b.description);
+            Benchmark.Report r = new Benchmark.Report(b.name);
             String loadBefore = loadavg();
             long t0 = System.nanoTime();
             String error = null;
@@ -80,8 +80,8 @@ public final class BenchMain {
             double took = (System.nanoTime() - t0) / 1e9;
             System.out.printf("   done in %.1f s%n", took);
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("bench", b.name());
-            doc.put("description", b.description());
+            doc.put("bench", b.name);
+            doc.put("description", b.description);
             doc.put("timestamp", stamp);
             doc.put("seconds", took);
             doc.put("machine", machine());
@@ -92,7 +92,7 @@ public final class BenchMain {
             if (error != null) {
                 doc.put("error", error);
             }
-            Path file = results.resolve(b.name() + "-" + stamp + ".json");
+            Path file = results.resolve(b.name + "-" + stamp + ".json");
             json.writeValue(file.toFile(), doc);
             written.add(file);
             reports.add(r);
@@ -129,7 +129,7 @@ public final class BenchMain {
     private static void usage() {
         System.out.println("usage: bench/run [--yes] [NAME...]   (default: all)");
         for (Benchmark b : ALL) {
-            System.out.printf("  %-8s %s%n", b.name(), b.description());
+            System.out.printf("  %-8s %s%n", b.name, b.description);
         }
         System.out.println("results: bench/results/<name>-<timestamp>.json");
     }

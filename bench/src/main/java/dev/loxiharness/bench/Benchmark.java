@@ -6,15 +6,21 @@ import java.util.List;
 import java.util.Map;
 
 /** One named benchmark: it fills a report with figures (for the table) and details (for the JSON). */
-interface Benchmark {
-    String name();
+abstract class Benchmark {
+    /** What it is called on the command line and in the results' file names. */
+    final String name;
+    /** One line on what it measures, for the usage text and the JSON. */
+    final String description;
 
-    String description();
+    Benchmark(String name, String description) {
+        this.name = name;
+        this.description = description;
+    }
 
-    void run(Env env, Report report) throws Exception;
+    abstract void run(Env env, Report report) throws Exception;
 
     /** What one benchmark produced, also when it failed half-way. */
-    final class Report {
+    static final class Report {
         final String bench;
         final List<Figure> figures = new ArrayList<>();
         final Map<String, Object> details = new LinkedHashMap<>();

@@ -21,23 +21,18 @@ import java.util.concurrent.Future;
  * LoadBalancer Service to the first 200 through its VIP, 200 Services applied to all reachable,
  * and the simulated API server's memory idle and after 10,000 requests.
  */
-final class KubernetesBench implements Benchmark {
+final class KubernetesBench extends Benchmark {
     static final int SERVICES = 200;
     static final int REQUESTS = 10_000;
     static final String STATE = "/run/loxiharness/seed";
 
-    @Override
-    public String name() {
-        return "kubernetes";
+    KubernetesBench() {
+        super("kubernetes",
+                "seed: kubectl apply -> first 200 through the VIP; " + SERVICES + " Services -> all reachable; API server RSS");
     }
 
     @Override
-    public String description() {
-        return "seed: kubectl apply -> first 200 through the VIP; " + SERVICES + " Services -> all reachable; API server RSS";
-    }
-
-    @Override
-    public void run(Env env, Report report) throws Exception {
+    void run(Env env, Report report) throws Exception {
         String topology = env.root().resolve("topology").toString();
         Procs.Timed up = Procs.run(List.of(topology, "up"), Duration.ofSeconds(180));
         if (!up.ok()) {

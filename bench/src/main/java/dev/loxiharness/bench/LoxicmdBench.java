@@ -15,21 +15,15 @@ import java.util.Map;
  * the first call (which records the AppCDS archive next to loxilb.jar) and the median of
  * {@value LATER} later calls, beside a bare {@code java -version}.
  */
-final class LoxicmdBench implements Benchmark {
+final class LoxicmdBench extends Benchmark {
     static final int LATER = 10;
 
-    @Override
-    public String name() {
-        return "loxicmd";
+    LoxicmdBench() {
+        super("loxicmd", "bin/loxicmd get lb: first call (AppCDS recording) and median of 10, vs java -version");
     }
 
     @Override
-    public String description() {
-        return "bin/loxicmd get lb: first call (AppCDS recording) and median of 10, vs java -version";
-    }
-
-    @Override
-    public void run(Env env, Report report) throws Exception {
+    void run(Env env, Report report) throws Exception {
         report.detail("loxilbJar", env.ensureLoxilbJar());
         try (BenchLab lab = new BenchLab(env)) {
             Netns ns = lab.ns("cmd");

@@ -1,9 +1,9 @@
 package dev.loxiharness.bench;
 
+import dev.loxiharness.exec.Commands;
 import dev.loxiharness.exec.ExecResult;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,13 +47,7 @@ final class Procs {
         try {
             CompletableFuture<String> out = drain(p.getInputStream());
             CompletableFuture<String> err = drain(p.getErrorStream());
-            try (OutputStream in = p.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                // it exited without reading its input; the exit code tells why
-            }
+            Commands.feed(p, stdin);
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 end(p);
                 return new Timed(new ExecResult(argv, 124, out.getNow(""),
@@ -88,18 +82,8 @@ final class Procs {
     /** SIGTERM, then SIGKILL after two seconds: only this process, by its pid. */
     static void end(Process p) {
         LIVE.remove(p);
-        if (!p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(2, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(2, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
+        if (p.isAlive()) {
+            Commands.stop(p, Duration.ofSeconds(2));
         }
     }
 

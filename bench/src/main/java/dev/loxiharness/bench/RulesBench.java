@@ -21,22 +21,16 @@ import java.util.Map;
  * daemon's own renderer, as one raw {@code nft -f} transaction in a fresh namespace. Then one more
  * rule at 10,000, over REST and raw.
  */
-final class RulesBench implements Benchmark {
+final class RulesBench extends Benchmark {
     static final int CONCURRENCY = 64;
     static final int SINGLES = 5;
 
-    @Override
-    public String name() {
-        return "rules";
+    RulesBench() {
+        super("rules", "1,000 and 10,000 LB rules over REST vs one raw nft -f; one more rule at 10,000");
     }
 
     @Override
-    public String description() {
-        return "1,000 and 10,000 LB rules over REST vs one raw nft -f; one more rule at 10,000";
-    }
-
-    @Override
-    public void run(Env env, Report report) throws Exception {
+    void run(Env env, Report report) throws Exception {
         NftRenderer renderer = new NftRenderer("loxilb");
         try (BenchLab lab = new BenchLab(env)) {
             for (int n : new int[] {1_000, 10_000}) {

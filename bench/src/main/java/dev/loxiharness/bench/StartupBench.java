@@ -15,22 +15,16 @@ import java.util.Map;
  * the launcher's options ({@code java -version}). Idle RSS after each start, and after 10,000 rules
  * programmed over REST into the last one.
  */
-final class StartupBench implements Benchmark {
+final class StartupBench extends Benchmark {
     static final int STARTS = 5;
     static final String LAUNCHER_OPTS = "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -Xss512k";
 
-    @Override
-    public String name() {
-        return "startup";
+    StartupBench() {
+        super("startup", "daemon start to API ready (median of 5) and idle RSS, empty and at 10,000 rules");
     }
 
     @Override
-    public String description() {
-        return "daemon start to API ready (median of 5) and idle RSS, empty and at 10,000 rules";
-    }
-
-    @Override
-    public void run(Env env, Report report) throws Exception {
+    void run(Env env, Report report) throws Exception {
         report.detail("loxilbJar", env.ensureLoxilbJar());
         String opts = System.getenv().getOrDefault("LOXILB_JAVA_OPTS", LAUNCHER_OPTS);
         report.detail("jvmOptions", opts);

@@ -14,21 +14,16 @@ import java.util.regex.Pattern;
  * ({@code shared/reference/seed-wiring.sh up}) in the same run; {@code down}; and ten up/down
  * cycles watching for leftovers (namespaces, processes) and memory.
  */
-final class TopologyBench implements Benchmark {
+final class TopologyBench extends Benchmark {
     static final int CYCLES = 10;
 
-    @Override
-    public String name() {
-        return "topology";
+    TopologyBench() {
+        super("topology",
+                "./topology up (seed, to all checks green) vs seed-wiring.sh; down; " + CYCLES + " up/down cycles");
     }
 
     @Override
-    public String description() {
-        return "./topology up (seed, to all checks green) vs seed-wiring.sh; down; " + CYCLES + " up/down cycles";
-    }
-
-    @Override
-    public void run(Env env, Report report) throws Exception {
+    void run(Env env, Report report) throws Exception {
         Path wiring = env.root().resolveSibling("shared/reference/seed-wiring.sh");
         Double reference = null;
         if (Files.isRegularFile(wiring)) {

@@ -22,7 +22,7 @@ import java.util.Set;
  * ({@code /proc/PID/schedstat}). Up to {@value #EXTRA} extra pairs are run while a path has fewer
  * than two clean runs; a figure without clean runs is marked noisy. All runs are in the JSON.
  */
-final class TrafficBench implements Benchmark {
+final class TrafficBench extends Benchmark {
     static final int CONNECTIONS = 16;
     static final int SECONDS = Integer.getInteger("bench.wrk.seconds", 2);
     static final int REPEATS = Integer.getInteger("bench.wrk.repeats", 4);
@@ -30,14 +30,8 @@ final class TrafficBench implements Benchmark {
     static final int EXTRA = 2;
     static final double DISTURBED_WAIT_SHARE = 0.03;
 
-    @Override
-    public String name() {
-        return "traffic";
-    }
-
-    @Override
-    public String description() {
-        return "VIP vs direct throughput and latency with wrk, at 1 and 10,000 rules";
+    TrafficBench() {
+        super("traffic", "VIP vs direct throughput and latency with wrk, at 1 and 10,000 rules");
     }
 
     /** A wrk run and the share of it that nginx spent runnable but waiting for its CPU. */
@@ -69,7 +63,7 @@ final class TrafficBench implements Benchmark {
     }
 
     @Override
-    public void run(Env env, Report report) throws Exception {
+    void run(Env env, Report report) throws Exception {
         try (BenchLab lab = new BenchLab(env)) {
             Netns[] cl = lab.wireTraffic();
             Netns client = cl[0];

@@ -45,8 +45,7 @@ class CcmControllerTest extends MockClusterTest {
 
     @Test
     void configMapChangesArePickedUp() throws Exception {
-        createNodes(client, 2);
-        start(ControllerConfig.ccm());
+        startWithNodes(2, ControllerConfig.ccm());
 
         // no ConfigMap yet: the Service waits with an Event
         client.services().resource(TestObjects.lbService("default", "web", null, 8888, 31655)).create();

@@ -2,7 +2,6 @@ package dev.loxiharness.controller;
 
 import static dev.loxiharness.controller.ControllerTestSupport.WAIT;
 import static dev.loxiharness.controller.ControllerTestSupport.awaitIngressIp;
-import static dev.loxiharness.controller.ControllerTestSupport.createNodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,9 +19,8 @@ class KubeLoxilbControllerTest extends MockClusterTest {
 
     @Test
     void aServiceGetsTheFirstAddressAndOneRulePerLoxilbWithBothNodes() throws Exception {
-        createNodes(client, 2);
-        start(ControllerConfig.kubeLoxilb(lb1.url(), lb2.url()).withExternalCidr("123.123.123.15/24"));
-        client.services().resource(TestObjects.lbService("default", "nginx-service", "loxilb.io/loxilb", 8888, 31655)).create();
+        startWithNodes(2, ControllerConfig.kubeLoxilb(lb1.url(), lb2.url()).withExternalCidr("123.123.123.15/24"));
+        createService("nginx-service", 8888, 31655);
 
         assertThat(awaitIngressIp(client, "default", "nginx-service")).isEqualTo("123.123.123.15");
         for (FakeLoxilb lb : new FakeLoxilb[] {lb1, lb2}) {
@@ -41,11 +39,10 @@ class KubeLoxilbControllerTest extends MockClusterTest {
 
     @Test
     void servicesOfOtherClassesAreLeftAlone() throws Exception {
-        createNodes(client, 1);
-        start(ControllerConfig.kubeLoxilb(lb1.url()));
+        startWithNodes(1, ControllerConfig.kubeLoxilb(lb1.url()));
         client.services().resource(TestObjects.lbService("default", "ccm-one", null, 80, 30080)).create();
         client.services().resource(TestObjects.lbService("default", "other", "example.com/lb", 81, 30081)).create();
-        client.services().resource(TestObjects.lbService("default", "ours", "loxilb.io/loxilb", 82, 30082)).create();
+        createService("ours", 82, 30082);
         assertThat(awaitIngressIp(client, "default", "ours")).isEqualTo("123.123.123.1");
         Thread.sleep(500);
         assertThat(ControllerTestSupport.ingressIp(client, "default", "ccm-one")).isNull();
@@ -55,9 +52,8 @@ class KubeLoxilbControllerTest extends MockClusterTest {
 
     @Test
     void deletingAServiceDeletesItsRulesEverywhereAndTheAddressIsReused() throws Exception {
-        createNodes(client, 2);
-        start(ControllerConfig.kubeLoxilb(lb1.url(), lb2.url()).withExternalCidr("123.123.123.15/24").withSetBgp(true));
-        client.services().resource(TestObjects.lbService("default", "web", "loxilb.io/loxilb", 8888, 31655)).create();
+        startWithNodes(2, ControllerConfig.kubeLoxilb(lb1.url(), lb2.url()).withExternalCidr("123.123.123.15/24").withSetBgp(true));
+        createService("web", 8888, 31655);
         assertThat(awaitIngressIp(client, "default", "web")).isEqualTo("123.123.123.15");
         await().atMost(WAIT).until(() -> lb1.ruleKeys().size() == 1 && lb2.ruleKeys().size() == 1);
 
@@ -70,7 +66,7 @@ class KubeLoxilbControllerTest extends MockClusterTest {
         }
         await().atMost(WAIT).until(() -> controller.addresses().isEmpty());
 
-        client.services().resource(TestObjects.lbService("default", "web2", "loxilb.io/loxilb", 8888, 31700)).create();
+        createService("web2", 8888, 31700);
         assertThat(awaitIngressIp(client, "default", "web2")).isEqualTo("123.123.123.15");
         await().atMost(WAIT).until(() -> lb1.ruleKeys().size() == 1);
         assertThat(lb1.endpoints("123.123.123.15:8888/tcp")).containsExactly("192.168.57.101:31700*1", "192.168.57.102:31700*1");
@@ -78,13 +74,12 @@ class KubeLoxilbControllerTest extends MockClusterTest {
 
     @Test
     void sharedAndUniqueAddresses() throws Exception {
-        createNodes(client, 1);
-        start(ControllerConfig.kubeLoxilb(lb1.url()).withExternalCidr("123.123.123.15/24"));
-        client.services().resource(TestObjects.lbService("default", "a", "loxilb.io/loxilb", 80, 30080)).create();
+        startWithNodes(1, ControllerConfig.kubeLoxilb(lb1.url()).withExternalCidr("123.123.123.15/24"));
+        createService("a", 80, 30080);
         assertThat(awaitIngressIp(client, "default", "a")).isEqualTo("123.123.123.15");
-        client.services().resource(TestObjects.lbService("default", "b", "loxilb.io/loxilb", 443, 30443)).create();
+        createService("b", 443, 30443);
         assertThat(awaitIngressIp(client, "default", "b")).isEqualTo("123.123.123.15");
-        client.services().resource(TestObjects.lbService("default", "c", "loxilb.io/loxilb", 80, 30081)).create();
+        createService("c", 80, 30081);
         assertThat(awaitIngressIp(client, "default", "c")).isEqualTo("123.123.123.16");
         await().atMost(WAIT).until(() -> lb1.ruleKeys().size() == 3);
         assertThat(lb1.ruleKeys()).containsExactly("123.123.123.15:443/tcp", "123.123.123.15:80/tcp", "123.123.123.16:80/tcp");
@@ -92,19 +87,17 @@ class KubeLoxilbControllerTest extends MockClusterTest {
 
     @Test
     void uniqueModeGivesEachServiceItsOwnAddress() throws Exception {
-        createNodes(client, 1);
-        start(ControllerConfig.kubeLoxilb(lb1.url()).withExternalCidr("123.123.123.15/24").withUniqueIp(true));
-        client.services().resource(TestObjects.lbService("default", "a", "loxilb.io/loxilb", 80, 30080)).create();
-        client.services().resource(TestObjects.lbService("default", "b", "loxilb.io/loxilb", 443, 30443)).create();
+        startWithNodes(1, ControllerConfig.kubeLoxilb(lb1.url()).withExternalCidr("123.123.123.15/24").withUniqueIp(true));
+        createService("a", 80, 30080);
+        createService("b", 443, 30443);
         assertThat(awaitIngressIp(client, "default", "a")).isEqualTo("123.123.123.15");
         assertThat(awaitIngressIp(client, "default", "b")).isEqualTo("123.123.123.16");
     }
 
     @Test
     void aRestartedLoxilbGetsItsRulesBack() throws Exception {
-        createNodes(client, 2);
-        start(ControllerConfig.kubeLoxilb(lb1.url(), lb2.url()).withExternalCidr("123.123.123.15/24"));
-        client.services().resource(TestObjects.lbService("default", "web", "loxilb.io/loxilb", 8888, 31655)).create();
+        startWithNodes(2, ControllerConfig.kubeLoxilb(lb1.url(), lb2.url()).withExternalCidr("123.123.123.15/24"));
+        createService("web", 8888, 31655);
         await().atMost(WAIT).until(() -> lb1.ruleKeys().size() == 1 && lb2.ruleKeys().size() == 1);
 
         lb1.stop();
@@ -119,12 +112,11 @@ class KubeLoxilbControllerTest extends MockClusterTest {
 
     @Test
     void poolExhaustedGivesAnEventAndThePendingServiceGetsTheNextFreedAddress() throws Exception {
-        createNodes(client, 1);
-        start(ControllerConfig.kubeLoxilb(lb1.url()).withExternalCidr("123.123.123.15/32").withUniqueIp(true));
-        client.services().resource(TestObjects.lbService("default", "first", "loxilb.io/loxilb", 80, 30080)).create();
+        startWithNodes(1, ControllerConfig.kubeLoxilb(lb1.url()).withExternalCidr("123.123.123.15/32").withUniqueIp(true));
+        createService("first", 80, 30080);
         assertThat(awaitIngressIp(client, "default", "first")).isEqualTo("123.123.123.15");
 
-        client.services().resource(TestObjects.lbService("default", "second", "loxilb.io/loxilb", 81, 30081)).create();
+        createService("second", 81, 30081);
         await().atMost(WAIT).until(() -> !ControllerTestSupport.events(client, "default", "second", "AllocationFailed").isEmpty());
         assertThat(ControllerTestSupport.events(client, "default", "second", "AllocationFailed").get(0).getMessage())
                 .contains("exhausted", "123.123.123.15/32");
@@ -138,9 +130,8 @@ class KubeLoxilbControllerTest extends MockClusterTest {
 
     @Test
     void nodeAndEndpointChangesUpdateTheRule() throws Exception {
-        createNodes(client, 3);
-        start(ControllerConfig.kubeLoxilb(lb1.url()).withExternalCidr("123.123.123.15/24"));
-        client.services().resource(TestObjects.lbService("default", "web", "loxilb.io/loxilb", 8888, 31655)).create();
+        startWithNodes(3, ControllerConfig.kubeLoxilb(lb1.url()).withExternalCidr("123.123.123.15/24"));
+        createService("web", 8888, 31655);
         await().atMost(WAIT).until(() -> lb1.endpoints("123.123.123.15:8888/tcp") != null
                 && lb1.endpoints("123.123.123.15:8888/tcp").size() == 3);
 
@@ -162,8 +153,7 @@ class KubeLoxilbControllerTest extends MockClusterTest {
 
     @Test
     void staticIpPoolSelectAndBadAnnotations() throws Exception {
-        createNodes(client, 1);
-        start(ControllerConfig.kubeLoxilb(lb1.url()).withPools(Map.of(
+        startWithNodes(1, ControllerConfig.kubeLoxilb(lb1.url()).withPools(Map.of(
                 "defaultPool", "123.123.123.15/24", "pool2", "124.124.124.1/24")));
         var fixed = TestObjects.lbService("default", "fixed", "loxilb.io/loxilb", 80, 30080);
         fixed.getMetadata().setAnnotations(Map.of("loxilb.io/staticIP", "10.10.10.10"));
@@ -190,7 +180,7 @@ class KubeLoxilbControllerTest extends MockClusterTest {
         inPool.getMetadata().setAnnotations(Map.of("loxilb.io/staticIP", "123.123.123.15"));
         client.services().resource(inPool).create();
         assertThat(awaitIngressIp(client, "default", "inpool")).isEqualTo("123.123.123.15");
-        client.services().resource(TestObjects.lbService("default", "plain", "loxilb.io/loxilb", 80, 30085)).create();
+        createService("plain", 80, 30085);
         assertThat(awaitIngressIp(client, "default", "plain")).isEqualTo("123.123.123.16");
 
         // the controller still works after all that
@@ -200,9 +190,8 @@ class KubeLoxilbControllerTest extends MockClusterTest {
 
     @Test
     void changingTheTypeAwayFromLoadBalancerDeletesTheRulesAndClearsTheStatus() throws Exception {
-        createNodes(client, 1);
-        start(ControllerConfig.kubeLoxilb(lb1.url()).withExternalCidr("123.123.123.15/24"));
-        client.services().resource(TestObjects.lbService("default", "web", "loxilb.io/loxilb", 8888, 31655)).create();
+        startWithNodes(1, ControllerConfig.kubeLoxilb(lb1.url()).withExternalCidr("123.123.123.15/24"));
+        createService("web", 8888, 31655);
         awaitIngressIp(client, "default", "web");
         await().atMost(WAIT).until(() -> lb1.ruleKeys().size() == 1);
         client.services().inNamespace("default").withName("web").edit(s -> {
@@ -217,10 +206,9 @@ class KubeLoxilbControllerTest extends MockClusterTest {
 
     @Test
     void aRestartedControllerKeepsTheAddressesInTheStatus() throws Exception {
-        createNodes(client, 1);
-        start(ControllerConfig.kubeLoxilb(lb1.url()).withExternalCidr("123.123.123.15/24").withUniqueIp(true));
-        client.services().resource(TestObjects.lbService("default", "a", "loxilb.io/loxilb", 80, 30080)).create();
-        client.services().resource(TestObjects.lbService("default", "b", "loxilb.io/loxilb", 81, 30081)).create();
+        startWithNodes(1, ControllerConfig.kubeLoxilb(lb1.url()).withExternalCidr("123.123.123.15/24").withUniqueIp(true));
+        createService("a", 80, 30080);
+        createService("b", 81, 30081);
         String a = awaitIngressIp(client, "default", "a");
         String b = awaitIngressIp(client, "default", "b");
         await().atMost(WAIT).until(() -> lb1.ruleKeys().size() == 2);
@@ -234,11 +222,16 @@ class KubeLoxilbControllerTest extends MockClusterTest {
         start(ControllerConfig.kubeLoxilb(lb1.url()).withExternalCidr("123.123.123.15/24").withUniqueIp(true));
         // the rule of the Service deleted while no controller ran is swept at resync; the hand-made one stays
         await().atMost(WAIT).until(() -> lb1.ruleKeys().equals(List.of("10.9.9.9:80/tcp", "123.123.123.16:81/tcp")));
-        client.services().resource(TestObjects.lbService("default", "c", "loxilb.io/loxilb", 82, 30082)).create();
+        createService("c", 82, 30082);
         String c = awaitIngressIp(client, "default", "c");
         assertThat(ControllerTestSupport.ingressIp(client, "default", "b")).isEqualTo(b);
         assertThat(c).isNotEqualTo(b);
         assertThat(controller.addresses()).containsEntry("default/b", b).doesNotContainKey("default/a");
         assertThat(a).isEqualTo("123.123.123.15");
+    }
+
+    /** Creates LoadBalancer Service {@code default/name} of class {@code loxilb.io/loxilb}, kube-loxilb's. */
+    private void createService(String name, int port, int nodePort) {
+        client.services().resource(TestObjects.lbService("default", name, "loxilb.io/loxilb", port, nodePort)).create();
     }
 }

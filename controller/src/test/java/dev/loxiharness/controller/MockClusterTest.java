@@ -39,4 +39,10 @@ abstract class MockClusterTest {
         controller = LoadBalancerController.start(client, ControllerTestSupport.fast(config));
         assertThat(controller.awaitReady(ControllerTestSupport.WAIT)).isTrue();
     }
+
+    /** Creates {@code nodes} ready nodes ({@link ControllerTestSupport#createNodes}), then starts the controller. */
+    void startWithNodes(int nodes, ControllerConfig config) throws InterruptedException {
+        ControllerTestSupport.createNodes(client, nodes);
+        start(config);
+    }
 }

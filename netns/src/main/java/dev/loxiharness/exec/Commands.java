@@ -30,13 +30,7 @@ public final class Commands {
         }
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
-        try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            // the command exited without reading its input; its exit code tells the story
-        }
+        feed(p, stdin);
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
@@ -48,6 +42,37 @@ public final class Commands {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             return new ExecResult(argv, 130, "", "interrupted");
+        }
+    }
+
+    /**
+     * Writes {@code stdin} (nothing when null) to {@code p} and closes its input. A command that exits
+     * without reading its input is no error here: its exit code tells the story.
+     */
+    public static void feed(Process p, String stdin) {
+        try (OutputStream in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            // the command exited without reading its input; its exit code tells the story
+        }
+    }
+
+    /**
+     * Ends {@code p} and only it, by its pid: SIGTERM, then SIGKILL when it has not exited within
+     * {@code grace}, then up to two seconds for it to go. An interrupt kills it at once and stays set.
+     */
+    public static void stop(Process p, Duration grace) {
+        p.destroy();
+        try {
+            if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,41 +113,45 @@ public final class LoxilbTarget implements RuleStore.Listener, AutoCloseable {
     }
 
     public Status status() {
-        lock.lock();
-        try {
-            return new Status(client.url(), alive, applied.size(), dirty.size());
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> new Status(client.url(), alive, applied.size(), dirty.size()));
     }
 
     @Override
     public void changed(RuleKey key) {
-        lock.lock();
-        try {
+        locked(() -> {
             dirty.add(key);
             wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public void removed(LbRule old) {
-        lock.lock();
-        try {
+        locked(() -> {
             pendingDeletes.put(old.key(), old);
             dirty.add(old.key());
             wake.signalAll();
+        });
+    }
+
+    private void signal() {
+        locked(wake::signalAll);
+    }
+
+    /** Runs {@code action} holding the lock. */
+    private void locked(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
         } finally {
             lock.unlock();
         }
     }
 
-    private void signal() {
+    /** What {@code value} gives, taken holding the lock. */
+    private <T> T locked(Supplier<T> value) {
         lock.lock();
         try {
-            wake.signalAll();
+            return value.get();
         } finally {
             lock.unlock();
         }
@@ -157,13 +162,10 @@ public final class LoxilbTarget implements RuleStore.Listener, AutoCloseable {
         // never while holding our lock (the other order deadlocked when a Service changed just as
         // loxilb became reachable).
         List<RuleKey> keys = store.keys();
-        lock.lock();
-        try {
+        locked(() -> {
             dirty.addAll(keys);
             dirty.addAll(pendingDeletes.keySet());
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private void run() {
@@ -253,12 +255,7 @@ public final class LoxilbTarget implements RuleStore.Listener, AutoCloseable {
                 // Someone else's rule on our key (e.g. of a Service deleted while we were down): loxilb
                 // would keep its name on an update, so it is deleted and ours posted.
                 drifted++;
-                lock.lock();
-                try {
-                    pendingDeletes.put(e.getKey(), LbRule.forDelete(e.getKey(), there.name(), there.bgp()));
-                } finally {
-                    lock.unlock();
-                }
+                locked(() -> pendingDeletes.put(e.getKey(), LbRule.forDelete(e.getKey(), there.name(), there.bgp())));
                 forget(e.getKey());
             } else if (full && !there.endpoints().equals(endpointsOf(e.getValue()))) {
                 drifted++;
@@ -354,25 +351,14 @@ public final class LoxilbTarget implements RuleStore.Listener, AutoCloseable {
 
     private void process(RuleKey key) throws LoxilbException {
         LbRule desired = store.get(key);
-        LbRule doomed;
-        lock.lock();
-        try {
-            doomed = pendingDeletes.get(key);
-        } finally {
-            lock.unlock();
-        }
+        LbRule doomed = locked(() -> pendingDeletes.get(key));
         if (doomed != null) {
             if (desired == null || !doomed.sameIdentity(desired)) {
                 client.delete(key, doomed.bgp());
                 applied.remove(key);
                 LOG.info("loxilb {}: deleted rule {} ({})", client.url(), key, doomed.name());
             }
-            lock.lock();
-            try {
-                pendingDeletes.remove(key, doomed);
-            } finally {
-                lock.unlock();
-            }
+            locked(() -> pendingDeletes.remove(key, doomed));
         }
         if (desired == null) {
             applied.remove(key);

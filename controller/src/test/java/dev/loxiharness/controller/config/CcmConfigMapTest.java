@@ -17,11 +17,7 @@ class CcmConfigMapTest {
                 "externalCIDR", "123.123.123.15/24",
                 "setBGP", "true",
                 "setLBMode", "1"));
-        assertThat(s.loxiUrls()).containsExactly("http://192.168.57.4:11111");
-        assertThat(s.pools()).containsEntry(Settings.DEFAULT_POOL, "123.123.123.15/24");
-        assertThat(s.setBgp()).isTrue();
-        assertThat(s.lbMode()).isEqualTo(1);
-        assertThat(s.uniqueIp()).isFalse();
+        assertSettings(s, List.of("http://192.168.57.4:11111"), "123.123.123.15/24", true, 1, false);
     }
 
     @Test
@@ -43,11 +39,8 @@ class CcmConfigMapTest {
                 setLBMode: 2
                 setExclIPAM: true
                 """));
-        assertThat(s.loxiUrls()).containsExactly("http://192.168.59.102:11111", "http://192.168.59.103:11111");
-        assertThat(s.pools()).containsEntry(Settings.DEFAULT_POOL, "123.123.123.0/24");
-        assertThat(s.setBgp()).isTrue();
-        assertThat(s.lbMode()).isEqualTo(2);
-        assertThat(s.uniqueIp()).isTrue();
+        assertSettings(s, List.of("http://192.168.59.102:11111", "http://192.168.59.103:11111"), "123.123.123.0/24",
+                true, 2, true);
     }
 
     @Test
@@ -71,5 +64,14 @@ class CcmConfigMapTest {
         assertThat(Settings.parseBgp("0")).isFalse();
         assertThat(Settings.parsePools("defaultPool=123.123.123.1/24,pool2=124.124.124.1/24"))
                 .containsExactly(Map.entry("defaultPool", "123.123.123.1/24"), Map.entry("pool2", "124.124.124.1/24"));
+    }
+
+    private static void assertSettings(Settings s, List<String> urls, String defaultPool, boolean setBgp, int lbMode,
+                                       boolean uniqueIp) {
+        assertThat(s.loxiUrls()).containsExactlyElementsOf(urls);
+        assertThat(s.pools()).containsEntry(Settings.DEFAULT_POOL, defaultPool);
+        assertThat(s.setBgp()).isEqualTo(setBgp);
+        assertThat(s.lbMode()).isEqualTo(lbMode);
+        assertThat(s.uniqueIp()).isEqualTo(uniqueIp);
     }
 }

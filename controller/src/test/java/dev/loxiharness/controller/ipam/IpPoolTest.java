@@ -3,6 +3,8 @@ package dev.loxiharness.controller.ipam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -10,13 +12,14 @@ import org.junit.jupiter.api.Test;
 class IpPoolTest {
     private static final Set<String> HTTP = Set.of("80/tcp");
     private static final Set<String> WEB = Set.of("8888/tcp");
+    /** What {@link #allocate} says where the pool had no address left. */
+    private static final String NONE = "(none)";
 
     @Test
     void aCidrWithAHostPartStartsThere() {
         IpPool pool = IpPool.parse("defaultPool", "123.123.123.15/24", false);
-        assertThat(pool.allocate("default/a", WEB)).contains("123.123.123.15");
-        assertThat(pool.allocate("default/b", WEB)).contains("123.123.123.16");
-        assertThat(pool.allocate("default/c", WEB)).contains("123.123.123.17");
+        assertThat(allocate(pool, "default/a", "default/b", "default/c"))
+                .containsExactly("123.123.123.15", "123.123.123.16", "123.123.123.17");
         assertThat(pool.contains("123.123.123.14")).isFalse();
         assertThat(pool.contains("123.123.123.255")).isFalse();
     }
@@ -24,9 +27,7 @@ class IpPoolTest {
     @Test
     void aCidrWithoutHostPartSkipsNetworkAndBroadcast() {
         IpPool pool = IpPool.parse("p", "10.0.0.0/30", false);
-        assertThat(pool.allocate("a", WEB)).contains("10.0.0.1");
-        assertThat(pool.allocate("b", WEB)).contains("10.0.0.2");
-        assertThat(pool.allocate("c", WEB)).isEmpty();
+        assertThat(allocate(pool, "a", "b", "c")).containsExactly("10.0.0.1", "10.0.0.2", NONE);
         // not only for prefixes that are a multiple of 8, where upstream does skip them
         IpPool odd = IpPool.parse("p", "10.0.0.0/25", false);
         assertThat(odd.contains("10.0.0.0")).isFalse();
@@ -37,12 +38,9 @@ class IpPoolTest {
     @Test
     void aSlash32IsOneAddressAndARangeIsInclusive() {
         IpPool one = IpPool.parse("p", "192.0.2.7/32", false);
-        assertThat(one.allocate("a", WEB)).contains("192.0.2.7");
-        assertThat(one.allocate("b", WEB)).isEmpty();
+        assertThat(allocate(one, "a", "b")).containsExactly("192.0.2.7", NONE);
         IpPool range = IpPool.parse("p", "192.0.2.10-192.0.2.11", false);
-        assertThat(range.allocate("a", WEB)).contains("192.0.2.10");
-        assertThat(range.allocate("b", WEB)).contains("192.0.2.11");
-        assertThat(range.allocate("c", WEB)).isEmpty();
+        assertThat(allocate(range, "a", "b", "c")).containsExactly("192.0.2.10", "192.0.2.11", NONE);
     }
 
     @Test
@@ -68,15 +66,11 @@ class IpPoolTest {
     @Test
     void releasedAddressesAreReusedAfterTheFreshOnesInReleaseOrder() {
         IpPool pool = IpPool.parse("p", "10.1.1.1-10.1.1.4", false);
-        assertThat(pool.allocate("a", WEB)).contains("10.1.1.1");
-        assertThat(pool.allocate("b", WEB)).contains("10.1.1.2");
+        assertThat(allocate(pool, "a", "b")).containsExactly("10.1.1.1", "10.1.1.2");
         pool.release("a", "10.1.1.1");
-        assertThat(pool.allocate("c", WEB)).contains("10.1.1.3");
-        assertThat(pool.allocate("d", WEB)).contains("10.1.1.4");
+        assertThat(allocate(pool, "c", "d")).containsExactly("10.1.1.3", "10.1.1.4");
         pool.release("b", "10.1.1.2");
-        assertThat(pool.allocate("e", WEB)).contains("10.1.1.1");
-        assertThat(pool.allocate("f", WEB)).contains("10.1.1.2");
-        assertThat(pool.allocate("g", WEB)).isEmpty();
+        assertThat(allocate(pool, "e", "f", "g")).containsExactly("10.1.1.1", "10.1.1.2", NONE);
     }
 
     @Test
@@ -144,5 +138,10 @@ class IpPoolTest {
     void aPoolHoldsAtMost65535Addresses() {
         IpPool pool = IpPool.parse("p", "10.0.0.0/8", false);
         assertThat(pool.free()).isEqualTo(65_535);
+    }
+
+    /** The addresses {@code pool} hands to {@code owners} in turn (for WEB), {@link #NONE} once it has none left. */
+    private static List<String> allocate(IpPool pool, String... owners) {
+        return Arrays.stream(owners).map(owner -> pool.allocate(owner, WEB).orElse(NONE)).toList();
     }
 }

@@ -11,19 +11,13 @@ import java.util.Map;
  * IPAM blocks as blackhole routes, a full iBGP mesh between nodes, global BGPPeers, only pool
  * routes exported, next hop self towards peers. Re-rendered when BGPPeers change.
  */
-public final class CalicoNodeRole implements NodeRole {
+public final class CalicoNodeRole extends NamedRole {
     /** A global BGPPeer ({@code projectcalico.org/v3}): every node peers with it. */
     public record Peer(String name, String address, long as) {
     }
 
-    @Override
-    public String name() {
-        return "calico-node";
-    }
-
-    @Override
-    public boolean forwards() {
-        return true;
+    public CalicoNodeRole() {
+        super("calico-node", true);
     }
 
     @Override

@@ -4,10 +4,9 @@ import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.model.Topology;
 
 /** An outside user: addresses and routes only; probes (curl) run in it. */
-public final class ClientRole implements NodeRole {
-    @Override
-    public String name() {
-        return "client";
+public final class ClientRole extends NamedRole {
+    public ClientRole() {
+        super("client", false);
     }
 
     @Override

@@ -12,19 +12,13 @@ import java.util.List;
  * Where the node keeps those paths elsewhere (a namespace shares the host's file system) the daemon
  * is told where they are.
  */
-public final class LoxilbRole implements NodeRole {
+public final class LoxilbRole extends NamedRole {
     public static final int API_PORT = 11111;
     public static final String GOBGP_CONFIG = "/opt/loxilb/gobgp_loxilb.yaml";
     public static final String CONFIG_PATH = "/etc/loxilb/";
 
-    @Override
-    public String name() {
-        return "loxilb";
-    }
-
-    @Override
-    public boolean forwards() {
-        return true;
+    public LoxilbRole() {
+        super("loxilb", true);
     }
 
     @Override

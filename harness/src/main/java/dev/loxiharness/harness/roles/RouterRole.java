@@ -7,15 +7,9 @@ import dev.loxiharness.harness.model.Topology;
  * An external router: forwarding, and with {@code bgp:} BIRD advertising its connected networks and
  * installing what it learns; without it, static routes only (the seed's section 3).
  */
-public final class RouterRole implements NodeRole {
-    @Override
-    public String name() {
-        return "router";
-    }
-
-    @Override
-    public boolean forwards() {
-        return true;
+public final class RouterRole extends NamedRole {
+    public RouterRole() {
+        super("router", true);
     }
 
     @Override

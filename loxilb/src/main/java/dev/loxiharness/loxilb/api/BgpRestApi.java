@@ -69,12 +69,8 @@ public final class BgpRestApi implements RestApi.BgpApi {
 
     private void postNeighbour(Context ctx) {
         NeighbourBody b = RestApi.body(ctx, NeighbourBody.class);
-        if (b.ipAddress == null) {
-            throw new SchemaException(SchemaException.REQUIRED, "ipAddress in body is required");
-        }
-        if (b.remoteAs == null) {
-            throw new SchemaException(SchemaException.REQUIRED, "remoteAs in body is required");
-        }
+        SchemaException.require(b.ipAddress, "ipAddress in body");
+        SchemaException.require(b.remoteAs, "remoteAs in body");
         if (!Ipv4.isAddress(b.ipAddress)) {
             throw new RuleException(RuleError.MALFORMED_SERVICE, "neighbour address " + b.ipAddress);
         }
@@ -92,9 +88,7 @@ public final class BgpRestApi implements RestApi.BgpApi {
 
     private void deleteNeighbour(Context ctx) {
         String ip = ctx.pathParam("ip");
-        if (ctx.queryParam("remoteAs") == null) {
-            throw new SchemaException(SchemaException.REQUIRED, "remoteAs in query is required");
-        }
+        SchemaException.require(ctx.queryParam("remoteAs"), "remoteAs in query");
         if (!Ipv4.isAddress(ip)) {
             throw new RuleException(RuleError.MALFORMED_SERVICE, "neighbour address " + ip);
         }
@@ -108,12 +102,8 @@ public final class BgpRestApi implements RestApi.BgpApi {
 
     private void postGlobal(Context ctx) {
         GlobalBody b = RestApi.body(ctx, GlobalBody.class);
-        if (b.localAs == null) {
-            throw new SchemaException(SchemaException.REQUIRED, "localAs in body is required");
-        }
-        if (b.routerId == null) {
-            throw new SchemaException(SchemaException.REQUIRED, "routerId in body is required");
-        }
+        SchemaException.require(b.localAs, "localAs in body");
+        SchemaException.require(b.routerId, "routerId in body");
         if (!Ipv4.isAddress(b.routerId) || b.localAs <= 0 || b.localAs > 4294967295L) {
             throw new RuleException(RuleError.SERVICE_ARGS, "localAs " + b.localAs + " routerId " + b.routerId);
         }

@@ -5,26 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code loxicmd create ...}: upstream's {@code cmd/create} for load balancers, endpoints and BGP peers. */
 @Command(name = "create", description = "Create a Load balance features in the LoxiLB.",
         subcommands = {CreateCommand.Lb.class, CreateCommand.Endpoint.class, CreateCommand.BgpNeighbor.class})
-final class CreateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
-    }
-
+final class CreateCommand extends GroupCommand {
     /** One {@code <port>[-<portMax>]:<targetPort>[-<targetPortMax>]} of {@code --tcp}/{@code --udp}/{@code --sctp}. */
     record PortPair(long port, long portMax, List<Long> targetPorts) {
     }
@@ -119,9 +107,7 @@ final class CreateCommand implements Callable<Integer> {
     @Command(name = "lb", aliases = "loadbalancer", description = "Create a LoadBalancer",
             footer = {"", "ex) loxicmd create lb 192.168.0.200 --tcp=80:32015 --endpoints=10.0.0.1:1",
                     "    loxicmd create lb 192.168.0.200 --tcp=8080-8081:32015 --endpoints=10.0.0.1:1"})
-    static final class Lb implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Lb extends Subcommand {
         @Parameters(index = "0", paramLabel = "IP", description = "External (service) IP")
         String externalIP;
         @Option(names = "--tcp", split = ",", description = "Port pairs can be specified as '<port>:<targetPort>'")
@@ -166,8 +152,7 @@ final class CreateCommand implements Callable<Integer> {
         boolean egress;
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             if (!LoxicmdMain.isIp(externalIP)) {
                 throw LoxicmdMain.invalid("Error: externel IP '" + externalIP + "' is invalid format");
             }
@@ -266,11 +251,18 @@ final class CreateCommand implements Callable<Integer> {
         }
     }
 
+    /** Upstream's {@code EndPointMod}: the body of {@code POST config/endpoint}. */
+    record EndpointMod(String hostName, String name, long inactiveReTries, String probeType, String probeReq,
+                       String probeResp, long probeDuration, long probePort) {
+    }
+
+    /** Upstream's {@code BGPNeighborMod}: the body of {@code POST config/bgp/neigh}. */
+    record BgpNeighborMod(String ipAddress, long remoteAs, long remotePort, boolean setMultiHop) {
+    }
+
     @Command(name = "endpoint", aliases = {"Endpoint", "ep", "endpoints"},
             description = "Create a LB EndPoint for monitoring")
-    static final class Endpoint implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Endpoint extends Subcommand {
         @Parameters(index = "0", paramLabel = "IP")
         String host;
         @Option(names = {"--name", "--desc"}, description = "Endpoint Identifier")
@@ -289,29 +281,19 @@ final class CreateCommand implements Callable<Integer> {
         int retries = 2;
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             checkProbe(host, probeType, probePort);
             if (period > 24 * 60 * 60) {
                 throw LoxicmdMain.invalid("probe period is out of bounds");
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("hostName", host);
-            body.put("name", name);
-            body.put("inactiveReTries", retries);
-            body.put("probeType", probeType);
-            body.put("probeReq", probeReq);
-            body.put("probeResp", probeResp);
-            body.put("probeDuration", Integer.toUnsignedLong(period));
-            body.put("probePort", probePort & 0xffff);
+            EndpointMod body = new EndpointMod(host, name, retries, probeType, probeReq, probeResp,
+                    Integer.toUnsignedLong(period), probePort & 0xffff);
             return root.printDebugAndResult(root.call("POST", "config/endpoint", GoJson.compact(body))) ? 0 : 1;
         }
     }
 
     @Command(name = "bgpneighbor", aliases = {"bgpnei", "bgpneigh"}, description = "Create a BGP Neighbor")
-    static final class BgpNeighbor implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class BgpNeighbor extends Subcommand {
         @Parameters(index = "0", paramLabel = "PeerIP")
         String peerIp;
         @Parameters(index = "1", paramLabel = "ASN")
@@ -322,8 +304,7 @@ final class CreateCommand implements Callable<Integer> {
         boolean multiHop;
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             if (!LoxicmdMain.isIp(peerIp)) {
                 throw LoxicmdMain.invalid("Error: peer IP '" + peerIp + "' is invalid format");
             }
@@ -333,12 +314,8 @@ final class CreateCommand implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 throw LoxicmdMain.invalid("Error: strconv.Atoi: parsing \"" + asn + "\": invalid syntax");
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("ipAddress", peerIp);
-            body.put("remoteAs", remoteAs);
             // Upstream sends 0 (the daemon's default, 179) unless another port was asked for.
-            body.put("remotePort", remotePort == 179 ? 0 : remotePort);
-            body.put("setMultiHop", multiHop);
+            BgpNeighborMod body = new BgpNeighborMod(peerIp, remoteAs, remotePort == 179 ? 0 : remotePort, multiHop);
             // Upstream prints no Debug line for this one.
             return root.printResult(root.call("POST", "config/bgp/neigh", GoJson.compact(body))) ? 0 : 1;
         }

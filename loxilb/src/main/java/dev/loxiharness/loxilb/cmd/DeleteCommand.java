@@ -4,30 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code loxicmd delete ...}: upstream's {@code cmd/delete} for load balancers, endpoints and BGP peers. */
 @Command(name = "delete", description = "Delete a Load balance features in the LoxiLB.",
         subcommands = {DeleteCommand.Lb.class, DeleteCommand.Endpoint.class, DeleteCommand.BgpNeighbor.class})
-final class DeleteCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
-    }
-
+final class DeleteCommand extends GroupCommand {
     @Command(name = "lb", aliases = "loadbalancer", description = "Delete a LoadBalancer")
-    static final class Lb implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Lb extends Subcommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "EXTERNAL-IP")
         String externalIP;
         @Option(names = "--tcp", description = "TCP port list can be specified as '<portMin>-<portMax>'")
@@ -48,8 +34,7 @@ final class DeleteCommand implements Callable<Integer> {
         String host = "";
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             if (!name.isEmpty()) {
                 LoxiApi.Reply r = root.call("DELETE", LoxiApi.path(List.of("config/loadbalancer", "name", name), null), null);
                 return root.printDebugAndResult(r) ? 0 : 1;
@@ -100,9 +85,7 @@ final class DeleteCommand implements Callable<Integer> {
 
     @Command(name = "endpoint", aliases = {"EndPoint", "ep", "endpoints"},
             description = "Delete a LB EndPoint from monitoring")
-    static final class Endpoint implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Endpoint extends Subcommand {
         @Parameters(index = "0", paramLabel = "IP")
         String host;
         @Option(names = "--name", description = "Endpoint Identifier")
@@ -113,8 +96,7 @@ final class DeleteCommand implements Callable<Integer> {
         int probePort;
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             CreateCommand.checkProbe(host, probeType, probePort);
             String path = LoxiApi.path(List.of("config/endpoint", "epipaddress", host),
                     Map.of("name", name, "probe_type", probeType, "probe_port", Integer.toString(probePort)));
@@ -124,17 +106,14 @@ final class DeleteCommand implements Callable<Integer> {
 
     @Command(name = "bgpneighbor", aliases = {"bgpnei", "bgpneigh"},
             description = "Delete a BGP Neighbor peer information")
-    static final class BgpNeighbor implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class BgpNeighbor extends Subcommand {
         @Parameters(index = "0", paramLabel = "PeerIP")
         String peerIp;
         @Parameters(index = "1", paramLabel = "RemoteAS")
         String remoteAs;
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             if (!LoxicmdMain.isIp(peerIp)) {
                 throw LoxicmdMain.invalid("not valid <PeerIP> or <RemoteAs>\npeer IP '" + peerIp + "' is invalid format");
             }

@@ -14,12 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code loxicmd save} and {@code loxicmd apply} (upstream's {@code cmd/dump}) for load-balancer rules. */
 final class DumpCommands {
@@ -30,9 +27,7 @@ final class DumpCommands {
     }
 
     @Command(name = "save", description = "saves current configuration in text file")
-    static final class Save implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Save extends Subcommand {
         @ArgGroup(exclusive = true, multiplicity = "1")
         What what;
         @Option(names = {"-c", "--config-path"}, defaultValue = "/etc/loxilb/",
@@ -49,8 +44,7 @@ final class DumpCommands {
         }
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             Path dir = Path.of(configPath);
             try {
                 Files.createDirectories(dir);
@@ -141,16 +135,13 @@ final class DumpCommands {
     }
 
     @Command(name = "apply", description = "Reads and apply configuration from the text file")
-    static final class Apply implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Apply extends Subcommand {
         @Option(names = {"-l", "--lb"}, required = true, paramLabel = "FILE",
                 description = "Load Balancer config file to apply")
         String lbConfigFile;
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             List<LbModel> rules;
             try {
                 rules = LbModel.parseList(Files.readString(Path.of(lbConfigFile), StandardCharsets.UTF_8), "lbAttr");

@@ -8,27 +8,15 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code loxicmd get ...}: upstream's {@code cmd/get} tables and {@code -o json} dumps. */
 @Command(name = "get", description = "Get a Load balance features from LoxiLB.",
         subcommands = {GetCommand.Lb.class, GetCommand.Ep.class, GetCommand.BgpNeighbor.class,
                 GetCommand.HaState.class, GetCommand.LbVersion.class})
-final class GetCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
-    }
-
+final class GetCommand extends GroupCommand {
     static final String[] LB_TITLE =
             {"Ext IP", "Port", "Proto", "Name", "Mark", "Sel", "Mode", "# of Endpoints", "Timeout", "Monitor"};
     static final String[] LB_WIDE_TITLE = {"Ext IP", "Sec IPs", "Sources", "Host", "Port", "Proto", "Name", "Mark",
@@ -72,18 +60,60 @@ final class GetCommand implements Callable<Integer> {
         return top;
     }
 
+    /**
+     * A {@code get} of the list under {@code key} at {@code path}: with {@code -o json} each item as
+     * {@link #json} makes it (a null list stays null); else a table of {@link #row}s sorted by
+     * {@code order}, under {@code title} when there are rows or {@code titleWhenEmpty}.
+     */
+    abstract static class ListCommand extends Subcommand {
+        private final String path;
+        private final String key;
+        private final Comparator<JsonNode> order;
+        private final String[] title;
+        private final boolean titleWhenEmpty;
+
+        ListCommand(String path, String key, Comparator<JsonNode> order, String[] title, boolean titleWhenEmpty) {
+            this.path = path;
+            this.key = key;
+            this.order = order;
+            this.title = title;
+            this.titleWhenEmpty = titleWhenEmpty;
+        }
+
+        abstract Map<String, Object> json(JsonNode item);
+
+        abstract String[] row(JsonNode item);
+
+        @Override
+        final int run(LoxicmdMain root) {
+            List<JsonNode> items = list(parse(root.getOk(path)), key);
+            if (root.output.equals("json")) {
+                printJson(root, wrap(key, items, this::json));
+                return 0;
+            }
+            List<JsonNode> rows = new ArrayList<>(items == null ? List.of() : items);
+            rows.sort(order);
+            TableWriter t = new TableWriter();
+            if (titleWhenEmpty || !rows.isEmpty()) {
+                t.header(title);
+            }
+            for (JsonNode item : rows) {
+                t.row(row(item));
+            }
+            root.out.print(t.render());
+            return 0;
+        }
+    }
+
     @Command(name = "loadbalancer", aliases = {"lb", "loadbalancers", "lbs"}, description = "Get a LoadBalancer")
-    static final class Lb implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Lb extends Subcommand {
         @Option(names = "--servName", description = "Name for load balancer rule")
         String serviceName = "";
         @Option(names = "--legacy", description = "Print the 2022 table (External IP, Port, Protocol, Select, ...)")
         boolean legacy;
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             String body = root.getOk("config/loadbalancer/all");
             List<LbModel> rules;
             try {
@@ -151,112 +181,81 @@ final class GetCommand implements Callable<Integer> {
     }
 
     @Command(name = "endpoint", aliases = {"ep", "endpoints"}, description = "Get endpoints")
-    static final class Ep implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Ep extends ListCommand {
+        Ep() {
+            super("config/endpoint/all", "Attr", Comparator.comparing(ep -> String.format("%s|%05d|%s|%s",
+                    LoxiApi.text(ep, "hostName"), LoxiApi.number(ep, "probePort"), LoxiApi.text(ep, "probeType"),
+                    LoxiApi.text(ep, "name"))), ENDPOINT_TITLE, false);
+        }
+
+        /** An endpoint's configuration and its probe's state (fields of the same names). */
+        @Override
+        Map<String, Object> json(JsonNode ep) {
+            Map<String, Object> m = endpointConfig(ep);
+            for (String state : List.of("minDelay", "avgDelay", "maxDelay", "currState")) {
+                m.put(state, LoxiApi.text(ep, state));
+            }
+            return m;
+        }
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
-            List<JsonNode> eps = list(parse(root.getOk("config/endpoint/all")), "Attr");
-            if (root.output.equals("json")) {
-                printJson(root, wrap("Attr", eps, ep -> {
-                    Map<String, Object> m = endpointConfig(ep);
-                    m.put("minDelay", LoxiApi.text(ep, "minDelay"));
-                    m.put("avgDelay", LoxiApi.text(ep, "avgDelay"));
-                    m.put("maxDelay", LoxiApi.text(ep, "maxDelay"));
-                    m.put("currState", LoxiApi.text(ep, "currState"));
-                    return m;
-                }));
-                return 0;
-            }
-            List<JsonNode> rows = new ArrayList<>(eps == null ? List.of() : eps);
-            rows.sort(Comparator.comparing(ep -> String.format("%s|%05d|%s|%s", LoxiApi.text(ep, "hostName"),
-                    LoxiApi.number(ep, "probePort"), LoxiApi.text(ep, "probeType"), LoxiApi.text(ep, "name"))));
-            TableWriter t = new TableWriter();
-            if (!rows.isEmpty()) {
-                t.header(ENDPOINT_TITLE);
-            }
-            for (JsonNode ep : rows) {
-                t.row(LoxiApi.text(ep, "hostName"), LoxiApi.text(ep, "name"),
-                        LoxiApi.text(ep, "probeType") + ":" + LoxiApi.text(ep, "probeReq"),
-                        Long.toString(LoxiApi.number(ep, "probePort")),
-                        Long.toString(LoxiApi.number(ep, "probeDuration")),
-                        Long.toString(LoxiApi.number(ep, "inactiveReTries")),
-                        LoxiApi.text(ep, "minDelay"), LoxiApi.text(ep, "avgDelay"), LoxiApi.text(ep, "maxDelay"),
-                        LoxiApi.text(ep, "currState"));
-            }
-            root.out.print(t.render());
-            return 0;
+        String[] row(JsonNode ep) {
+            return new String[] {LoxiApi.text(ep, "hostName"), LoxiApi.text(ep, "name"),
+                LoxiApi.text(ep, "probeType") + ":" + LoxiApi.text(ep, "probeReq"),
+                Long.toString(LoxiApi.number(ep, "probePort")),
+                Long.toString(LoxiApi.number(ep, "probeDuration")),
+                Long.toString(LoxiApi.number(ep, "inactiveReTries")),
+                LoxiApi.text(ep, "minDelay"), LoxiApi.text(ep, "avgDelay"), LoxiApi.text(ep, "maxDelay"),
+                LoxiApi.text(ep, "currState")};
         }
     }
 
     @Command(name = "bgpneighbor", aliases = {"bgpnei", "bgpneigh"}, description = "Get a BGP neighbor")
-    static final class BgpNeighbor implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class BgpNeighbor extends ListCommand {
+        BgpNeighbor() {
+            super("config/bgp/neigh/all", "bgpNeiAttr", Comparator.comparing(n -> LoxiApi.text(n, "ipAddress") + "|"
+                    + LoxiApi.text(n, "state") + "|" + LoxiApi.text(n, "updowntime")), BGPNEIGHBOR_TITLE, false);
+        }
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
-            List<JsonNode> neighs = list(parse(root.getOk("config/bgp/neigh/all")), "bgpNeiAttr");
-            if (root.output.equals("json")) {
-                printJson(root, wrap("bgpNeiAttr", neighs, n -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("ipAddress", LoxiApi.text(n, "ipAddress"));
-                    m.put("state", LoxiApi.text(n, "state"));
-                    m.put("remoteAs", LoxiApi.number(n, "remoteAs"));
-                    m.put("updowntime", LoxiApi.text(n, "updowntime"));
-                    return m;
-                }));
-                return 0;
-            }
-            List<JsonNode> rows = new ArrayList<>(neighs == null ? List.of() : neighs);
-            rows.sort(Comparator.comparing(n -> LoxiApi.text(n, "ipAddress") + "|" + LoxiApi.text(n, "state")
-                    + "|" + LoxiApi.text(n, "updowntime")));
-            TableWriter t = new TableWriter();
-            if (!rows.isEmpty()) {
-                t.header(BGPNEIGHBOR_TITLE);
-            }
-            for (JsonNode n : rows) {
-                t.row(LoxiApi.text(n, "ipAddress"), Long.toString(LoxiApi.number(n, "remoteAs")),
-                        LoxiApi.text(n, "updowntime"), LoxiApi.text(n, "state"));
-            }
-            root.out.print(t.render());
-            return 0;
+        Map<String, Object> json(JsonNode n) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ipAddress", LoxiApi.text(n, "ipAddress"));
+            m.put("state", LoxiApi.text(n, "state"));
+            m.put("remoteAs", LoxiApi.number(n, "remoteAs"));
+            m.put("updowntime", LoxiApi.text(n, "updowntime"));
+            return m;
+        }
+
+        @Override
+        String[] row(JsonNode n) {
+            return new String[] {LoxiApi.text(n, "ipAddress"), Long.toString(LoxiApi.number(n, "remoteAs")),
+                LoxiApi.text(n, "updowntime"), LoxiApi.text(n, "state")};
         }
     }
 
     @Command(name = "hastate", aliases = {"ha", "HAstate"}, description = "Get a HA state")
-    static final class HaState implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class HaState extends ListCommand {
+        HaState() {
+            // Upstream sets the header even when there is no instance.
+            super("config/cistate/all", "Attr", Comparator.comparing(s -> LoxiApi.text(s, "instance")), HASTATE_TITLE,
+                    true);
+        }
 
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
-            List<JsonNode> states = list(parse(root.getOk("config/cistate/all")), "Attr");
-            if (root.output.equals("json")) {
-                printJson(root, wrap("Attr", states, s -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    putIfNotEmpty(m, "instance", LoxiApi.text(s, "instance"));
-                    putIfNotEmpty(m, "state", LoxiApi.text(s, "state"));
-                    JsonNode sync = LoxiApi.field(s, "sync");
-                    m.put("sync", sync == null || sync.isNull() ? null : sync.asLong());
-                    putIfNotEmpty(m, "vip", LoxiApi.text(s, "vip"));
-                    return m;
-                }));
-                return 0;
-            }
-            List<JsonNode> rows = new ArrayList<>(states == null ? List.of() : states);
-            rows.sort(Comparator.comparing(s -> LoxiApi.text(s, "instance")));
-            // Upstream sets this header even when there is no instance.
-            TableWriter t = new TableWriter().header(HASTATE_TITLE);
-            for (JsonNode s : rows) {
-                t.row(LoxiApi.text(s, "instance"), LoxiApi.text(s, "state"));
-            }
-            root.out.print(t.render());
-            return 0;
+        Map<String, Object> json(JsonNode s) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            putIfNotEmpty(m, "instance", LoxiApi.text(s, "instance"));
+            putIfNotEmpty(m, "state", LoxiApi.text(s, "state"));
+            JsonNode sync = LoxiApi.field(s, "sync");
+            m.put("sync", sync == null || sync.isNull() ? null : sync.asLong());
+            putIfNotEmpty(m, "vip", LoxiApi.text(s, "vip"));
+            return m;
+        }
+
+        @Override
+        String[] row(JsonNode s) {
+            return new String[] {LoxiApi.text(s, "instance"), LoxiApi.text(s, "state")};
         }
 
         private static void putIfNotEmpty(Map<String, Object> m, String key, String value) {
@@ -268,13 +267,9 @@ final class GetCommand implements Callable<Integer> {
 
     @Command(name = "lbversion", aliases = {"LBversion", "LBVersion", "llbversion"},
             description = "Get a loxilb version")
-    static final class LbVersion implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class LbVersion extends Subcommand {
         @Override
-        public Integer call() {
-            LoxicmdMain root = LoxicmdMain.root(spec);
+        int run(LoxicmdMain root) {
             JsonNode v = parse(root.getOk("version"));
             if (root.output.equals("json")) {
                 Map<String, Object> m = new LinkedHashMap<>();

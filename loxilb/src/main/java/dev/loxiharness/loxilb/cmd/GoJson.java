@@ -1,5 +1,7 @@
 package dev.loxiharness.loxilb.cmd;
 
+import java.lang.reflect.RecordComponent;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +12,8 @@ import java.util.Map;
  * string escaping ({@code <}, {@code >}, {@code &} as {@code \u003c}...).
  *
  * <p>Values are {@code null}, {@link Boolean}, {@link Number}, {@link CharSequence}, {@link Map}
- * with string keys (ordered) and {@link List}.
+ * with string keys (ordered), {@link List}, and records (written as Go writes a struct: an object of
+ * their components, named as they are, in declaration order).
  */
 final class GoJson {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -30,6 +33,19 @@ final class GoJson {
         return sb.toString();
     }
 
+    /** A record's components by name, in declaration order: Go's encoding/json writes a struct's fields so. */
+    private static Map<String, Object> fields(Record r) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            try {
+                fields.put(c.getName(), c.getAccessor().invoke(r));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + c + " of " + r.getClass(), e);
+            }
+        }
+        return fields;
+    }
+
     private static void write(StringBuilder sb, Object v, String indent, int depth) {
         if (v == null) {
             sb.append("null");
@@ -37,6 +53,8 @@ final class GoJson {
             sb.append(v);
         } else if (v instanceof CharSequence s) {
             string(sb, s);
+        } else if (v instanceof Record r) {
+            write(sb, fields(r), indent, depth);
         } else if (v instanceof Map<?, ?> map) {
             if (map.isEmpty()) {
                 sb.append("{}");

@@ -1,5 +1,9 @@
 package dev.loxiharness.loxilb.cmd;
 
+import static dev.loxiharness.loxilb.wire.GoZero.bool;
+import static dev.loxiharness.loxilb.wire.GoZero.num;
+import static dev.loxiharness.loxilb.wire.GoZero.str;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loxiharness.loxilb.wire.Json;
@@ -247,17 +251,5 @@ final class LbModel {
             case "e2ehttps", "e2etls" -> 2;
             default -> 0;
         };
-    }
-
-    private static String str(String s) {
-        return s == null ? "" : s;
-    }
-
-    private static long num(Long n) {
-        return n == null ? 0 : n;
-    }
-
-    private static boolean bool(Boolean b) {
-        return b != null && b;
     }
 }

@@ -10,14 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code loxicmd}, the command-line client of loxilb, reproducing upstream loxicmd (cobra, tablewriter
@@ -60,7 +58,7 @@ import picocli.CommandLine.Spec;
         description = "loxicmd is the command-line tool for loxilb.",
         subcommands = {GetCommand.class, CreateCommand.class, DeleteCommand.class,
                 DumpCommands.Save.class, DumpCommands.Apply.class, LoxicmdMain.Version.class})
-public final class LoxicmdMain implements Callable<Integer> {
+public final class LoxicmdMain extends GroupCommand {
     static final String VERSION = "0.9.8.3-beta";
     private static final Pattern IPV4 =
             Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
@@ -84,9 +82,6 @@ public final class LoxicmdMain implements Callable<Integer> {
     @Option(names = {"--token"}, scope = ScopeType.INHERIT, defaultValue = "",
             description = "Set Token for the API server (default: contents of /tmp/loxilbtoken)")
     String token;
-
-    @Spec
-    CommandSpec spec;
 
     final PrintStream out;
     private final Map<String, String> env;
@@ -121,11 +116,6 @@ public final class LoxicmdMain implements Callable<Integer> {
         out.flush();
         err.flush();
         return rc;
-    }
-
-    @Override
-    public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
     }
 
     /** The root command of the command line {@code spec} belongs to. */
@@ -231,13 +221,10 @@ public final class LoxicmdMain implements Callable<Integer> {
     }
 
     @Command(name = "version", description = "Get a version")
-    static final class Version implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Version extends Subcommand {
         @Override
-        public Integer call() {
-            root(spec).out.print("Loxicmd version: " + VERSION + "\nLoxicmd build info: \n");
+        int run(LoxicmdMain root) {
+            root.out.print("Loxicmd version: " + VERSION + "\nLoxicmd build info: \n");
             return 0;
         }
     }

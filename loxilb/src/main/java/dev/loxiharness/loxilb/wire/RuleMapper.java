@@ -1,5 +1,9 @@
 package dev.loxiharness.loxilb.wire;
 
+import static dev.loxiharness.loxilb.wire.GoZero.bool;
+import static dev.loxiharness.loxilb.wire.GoZero.num;
+import static dev.loxiharness.loxilb.wire.GoZero.str;
+
 import dev.loxiharness.loxilb.rules.EndpointSpec;
 import dev.loxiharness.loxilb.rules.LbRule;
 import dev.loxiharness.loxilb.rules.NatMode;
@@ -254,17 +258,5 @@ public final class RuleMapper {
             ep.counter = null;
         }
         return e;
-    }
-
-    private static String str(String s) {
-        return s == null ? "" : s;
-    }
-
-    private static long num(Long n) {
-        return n == null ? 0 : n;
-    }
-
-    private static boolean bool(Boolean b) {
-        return b != null && b;
     }
 }

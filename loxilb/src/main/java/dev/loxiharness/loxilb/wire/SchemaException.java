@@ -19,6 +19,13 @@ public class SchemaException extends RuntimeException {
         this.code = code;
     }
 
+    /** Refuses a request without {@code what} (e.g. {@code "ipAddress in body"}): go-openapi's required check. */
+    public static void require(Object value, String what) {
+        if (value == null) {
+            throw new SchemaException(REQUIRED, what + " is required");
+        }
+    }
+
     public int code() {
         return code;
     }
