@@ -11,22 +11,16 @@ import java.util.List;
  * the seed's {@code docker stop loxilb; docker start loxilb} until the rule, both BGP sessions and
  * the VIP answer again.
  */
-final class ContainersBench implements Benchmark {
+final class ContainersBench extends Benchmark {
     static final int ROUNDS = 3;
     static final String VIP_URL = "http://123.123.123.15:8888/";
 
-    @Override
-    public String name() {
-        return "containers";
+    ContainersBench() {
+        super("containers", "image build cold/warm; up seed-docker.yaml vs seed.yaml; docker stop/start loxilb to green");
     }
 
     @Override
-    public String description() {
-        return "image build cold/warm; up seed-docker.yaml vs seed.yaml; docker stop/start loxilb to green";
-    }
-
-    @Override
-    public void run(Env env, Report report) throws Exception {
+    void run(Env env, Report report) throws Exception {
         String topology = env.root().resolve("topology").toString();
         Procs.Timed engine = Procs.run(List.of(env.root().resolve("bin/start-docker").toString()), null, Duration.ofSeconds(90));
         if (!engine.ok()) {
