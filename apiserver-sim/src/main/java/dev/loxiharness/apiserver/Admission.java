@@ -16,16 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  * 422), plus the defaults kube-proxy and load-balancer controllers read; a new Pod starts Pending;
  * a Namespace is Active; a CRD is Established; a Secret's stringData moves into data.
  */
-final class Admission {
-    private final Ipv4Cidr serviceCidr;
-    private final int nodePortMin;
-    private final int nodePortMax;
-
-    Admission(Ipv4Cidr serviceCidr, int nodePortMin, int nodePortMax) {
-        this.serviceCidr = serviceCidr;
-        this.nodePortMin = nodePortMin;
-        this.nodePortMax = nodePortMax;
-    }
+record Admission(Ipv4Cidr serviceCidr, int nodePortMin, int nodePortMax) {
 
     /**
      * Mutates {@code object} in place. {@code old} is the stored object on update, null on create;
