@@ -16,7 +16,6 @@ import dev.loxiharness.harness.roles.NodeRole;
 import dev.loxiharness.harness.roles.Roles;
 import dev.loxiharness.harness.state.Processes;
 import dev.loxiharness.harness.state.StateDir;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

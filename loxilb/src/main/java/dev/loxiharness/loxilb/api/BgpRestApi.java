@@ -14,7 +14,6 @@ import io.grpc.StatusRuntimeException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
