@@ -21,8 +21,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -43,6 +45,7 @@ public final class Images {
     static final List<String> BASE_PACKAGES = List.of("openjdk-17-jre-headless", "nftables", "gobgpd", "iproute2",
             "curl", "procps", "util-linux", "netbase", "bird2");
     static final String CONTEXT = "loxilb/target/docker";
+    private static final Map<String, String> TAGS = new ConcurrentHashMap<>();
 
     private Images() {
     }
@@ -85,9 +88,15 @@ public final class Images {
         return present(image) ? Optional.empty() : Optional.of("image " + image + " is not in the Docker engine: " + remedy(image));
     }
 
-    /** The tag the Java loxilb image of this checkout has: a hash of its build context and base. */
+    /**
+     * The tag the Java loxilb image of this checkout has: a hash of its build context and base.
+     * Reading the jar's entries takes a while, so it is done once per version of the jar.
+     */
     public static String loxilbTag(Path home) {
-        return LOXILB + ":" + hash(contextDigest(home.resolve(CONTEXT)) + baseTag());
+        Path context = home.resolve(CONTEXT);
+        Path jar = context.resolve("loxilb.jar");
+        String version = context + " " + (Files.isRegularFile(jar) ? jar.toFile().lastModified() + " " + jar.toFile().length() : "none");
+        return TAGS.computeIfAbsent(version, v -> LOXILB + ":" + hash(contextDigest(context) + baseTag()));
     }
 
     static String baseTag() {
