@@ -113,7 +113,8 @@ final class Fabric {
         for (int i = 0; i < node.interfaces().size(); i++) {
             Topology.Interface itf = node.interfaces().get(i);
             String swPort = ports.get(nodeName).get(i);
-            b.add("link add " + node.interfaceName(i) + " type veth peer name " + swPort + " netns " + lan);
+            b.add("link add " + node.interfaceName(i) + " address " + macOf(itf.address()) + " type veth peer name " + swPort
+                    + " netns " + lan);
             b.add("addr add " + itf.address() + " dev " + node.interfaceName(i));
             b.add("link set " + node.interfaceName(i) + " up");
             lanBatch.add("link set " + swPort + " master " + itf.network()).add("link set " + swPort + " up");
@@ -125,6 +126,21 @@ final class Fabric {
         if (NetnsBackend.forwards(node)) {
             Commands.run(List.of("ip", "netns", "exec", namespace, "sysctl", "-qw", "net.ipv4.ip_forward=1")).orThrow();
         }
+    }
+
+    /**
+     * The interface's MAC address, made from its IPv4 address as Docker makes a container's
+     * ({@code 02:42} then the four bytes): a restarted container keeps it, so its neighbours' ARP
+     * caches stay right (a new MAC left them sending to the old one for about 5 s, until the
+     * kernel's unicast probes failed).
+     */
+    static String macOf(String addressWithPrefix) {
+        String[] bytes = addressWithPrefix.split("/")[0].split("\\.");
+        StringBuilder mac = new StringBuilder("02:42");
+        for (String b : bytes) {
+            mac.append(String.format(":%02x", Integer.parseInt(b)));
+        }
+        return mac.toString();
     }
 
     private static boolean sameFile(Path a, Path b) {
