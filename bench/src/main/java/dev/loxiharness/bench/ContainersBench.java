@@ -80,7 +80,8 @@ final class ContainersBench extends Benchmark {
             }
             report.add("docker start loxilb -> rule, both sessions and the VIP back", green, "s", null, null, "a few seconds",
                     green < 10);
-            report.note("BGP timers of the seed: gobgpd's and BIRD's defaults (connect retry decides the session's return)");
+            report.note("The restarted container keeps its MAC addresses (made from its IPs, as Docker does), so its peers'"
+                    + " ARP caches stay right and BIRD reconnects on its next 1 s retry");
         } finally {
             Procs.run(List.of(topology, "down", "seed-docker"), null, Duration.ofSeconds(60));
         }
