@@ -3,6 +3,7 @@ package dev.loxiharness.harness.check;
 import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.backend.RunningTopology;
+import dev.loxiharness.harness.model.Cidr;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.probe.BgpNeighbor;
 import dev.loxiharness.harness.probe.BgpPath;
@@ -117,7 +118,17 @@ public final class Checks {
         Map<String, List<BgpPath>> rib = Gobgp.rib(node(c.node()));
         List<String> problems = new ArrayList<>();
         List<String> seen = new ArrayList<>();
-        for (String prefix : c.prefixes()) {
+        List<String> prefixes = c.prefixes();
+        if (c.within() != null) {
+            Cidr within = Cidr.parse(c.within());
+            prefixes = rib.keySet().stream().filter(p -> p.contains("/") && !p.contains(":") && within.contains(Cidr.parse(p))).sorted().toList();
+            int atLeast = c.atLeast() == null ? 1 : c.atLeast();
+            if (prefixes.size() < atLeast) {
+                problems.add(prefixes.size() + " prefix(es) within " + c.within() + ", expected at least " + atLeast
+                        + " (rib: " + rib.keySet() + ")");
+            }
+        }
+        for (String prefix : prefixes) {
             Optional<BgpPath> best = BgpPath.bestOf(rib.getOrDefault(prefix, List.of()));
             if (best.isEmpty()) {
                 problems.add(prefix + " missing");

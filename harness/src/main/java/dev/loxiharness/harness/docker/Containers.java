@@ -6,6 +6,7 @@ import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
@@ -13,12 +14,14 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.api.model.Volume;
 import dev.loxiharness.exec.ExecResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +51,7 @@ public final class Containers {
     /** What to run: the argv is the daemon the node's role starts (its first word the image's entrypoint or a program). */
     public record Spec(String name, String image, String hostname, List<String> argv, List<String> capAdd, boolean privileged,
                        List<String> securityOpt, List<String> tmpfs, Map<String, String> env, Map<String, String> labels,
-                       Map<String, String> sysctls) {
+                       Map<String, String> sysctls, List<String> volumes, String cgroupns) {
     }
 
     /** The labels of the container called {@code name}, if one exists. */
@@ -83,7 +86,13 @@ public final class Containers {
             s.tmpfs().forEach(t -> tmpfs.put(t, ""));
             host.withTmpFs(tmpfs);
         }
+        if (s.cgroupns() != null) {
+            host.withCgroupnsMode(s.cgroupns());
+        }
+        List<Volume> anonymous = s.volumes().stream().filter(v -> !v.contains(":")).map(Volume::new).toList();
+        host.withBinds(s.volumes().stream().filter(v -> v.contains(":")).map(Bind::parse).toList());
         CreateContainerCmd cmd = docker().createContainerCmd(s.image())
+                .withVolumes(anonymous)
                 .withName(s.name())
                 .withHostName(s.hostname())
                 .withLabels(s.labels())
@@ -194,6 +203,11 @@ public final class Containers {
     }
 
     /** The last {@code lines} lines the container's main process printed ({@code docker logs --tail}). */
+    /** Copies a (large) host file into the container's folder {@code remoteDir}, streamed rather than held in memory. */
+    public static void copyHostFile(String name, Path hostFile, String remoteDir) {
+        docker().copyArchiveToContainerCmd(name).withHostResource(hostFile.toString()).withRemotePath(remoteDir).exec();
+    }
+
     public static String logs(String name, int lines) {
         StringBuilder sb = new StringBuilder();
         try (ResultCallback.Adapter<Frame> cb = docker().logContainerCmd(name).withStdOut(true).withStdErr(true)

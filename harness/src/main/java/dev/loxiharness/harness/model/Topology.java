@@ -58,7 +58,13 @@ public record Topology(
             @JsonProperty("privileged") Boolean privileged,
             @JsonProperty("securityOpt") List<String> securityOpt,
             @JsonProperty("tmpfs") List<String> tmpfs,
-            @JsonProperty("env") Map<String, String> env) {
+            @JsonProperty("env") Map<String, String> env,
+            /** {@code /var} (an anonymous volume) or {@code HOST:CONTAINER[:ro]} (a bind mount), as docker run --volume says it. */
+            @JsonProperty("volumes") List<String> volumes,
+            /** {@code private} or {@code host}: the cgroup namespace (kind's nodes: private). */
+            @JsonProperty("cgroupns") String cgroupns) {
+
+        public static final Container DEFAULTS = new Container(null, null, null, null, null, null, null, null);
 
         public Container {
             capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
@@ -66,6 +72,7 @@ public record Topology(
             securityOpt = securityOpt == null ? List.of() : List.copyOf(securityOpt);
             tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
             env = env == null ? Map.of() : Map.copyOf(env);
+            volumes = volumes == null ? List.of() : List.copyOf(volumes);
         }
     }
 
@@ -183,21 +190,45 @@ public record Topology(
             @JsonProperty("podCIDR") String podCidr,
             @JsonProperty("blockSize") Integer blockSize,
             @JsonProperty("calico") CalicoCluster calico,
-            @JsonProperty("manifests") List<String> manifests) {
+            @JsonProperty("manifests") List<String> manifests,
+            /** The kind cluster (backend: kind): its node image. */
+            @JsonProperty("kind") Kind kind) {
 
         public Kubernetes {
             serviceCidr = serviceCidr == null ? "10.233.0.0/18" : serviceCidr;
             podCidr = podCidr == null ? "10.233.64.0/18" : podCidr;
             blockSize = blockSize == null ? 26 : blockSize;
             manifests = manifests == null ? List.of() : List.copyOf(manifests);
+            calico = calico == null ? new CalicoCluster(null, null, null, null) : calico;
+            kind = kind == null ? new Kind(null) : kind;
         }
     }
 
+    /**
+     * Calico of the cluster: its AS and mesh (both backends), and for real Calico (backend kind)
+     * the release whose images run and the manifest it is installed from (the release's
+     * {@code manifests/calico.yaml}; found beside the topology file, else in the image folder).
+     */
     public record CalicoCluster(@JsonProperty("asNumber") Long asNumber,
-                                @JsonProperty("nodeToNodeMesh") Boolean nodeToNodeMesh) {
+                                @JsonProperty("nodeToNodeMesh") Boolean nodeToNodeMesh,
+                                @JsonProperty("version") String version,
+                                @JsonProperty("manifest") String manifest) {
+        public static final String DEFAULT_VERSION = "v3.29.3";
+
         public CalicoCluster {
             asNumber = asNumber == null ? 64512L : asNumber;
             nodeToNodeMesh = nodeToNodeMesh == null || nodeToNodeMesh;
+            version = version == null ? DEFAULT_VERSION : version;
+            manifest = manifest == null ? "calico-" + version + ".yaml" : manifest;
+        }
+    }
+
+    /** A kind cluster's settings: the kindest/node image every Kubernetes node runs. */
+    public record Kind(@JsonProperty("nodeImage") String nodeImage) {
+        public static final String DEFAULT_NODE_IMAGE = "kindest/node:v1.32.2";
+
+        public Kind {
+            nodeImage = nodeImage == null ? DEFAULT_NODE_IMAGE : nodeImage;
         }
     }
 
@@ -245,7 +276,11 @@ public record Topology(
             @JsonProperty("ports") String ports,
             @JsonProperty("row") String row,
             @JsonProperty("command") List<String> command,
-            @JsonProperty("contains") String contains) {
+            @JsonProperty("contains") String contains,
+            /** rib: instead of exact prefixes (a real cluster's Calico blocks are not known in advance), paths within this CIDR... */
+            @JsonProperty("within") String within,
+            /** ...at least this many of them (default 1). */
+            @JsonProperty("atLeast") Integer atLeast) {
 
         public Check {
             prefixes = prefixes == null ? List.of() : List.copyOf(prefixes);

@@ -99,14 +99,14 @@ final class ContainerNode extends NetworkNamespaceNode {
     /** Creates and starts the container with {@code argv} as its process (empty: the image's own), then wires it. */
     synchronized void run(List<String> argv) {
         Topology.Container c = spec().container() != null ? spec().container()
-                : new Topology.Container(null, null, null, null, null, null);
+                : Topology.Container.DEFAULTS;
         Set<String> caps = new LinkedHashSet<>(DEFAULT_CAPS);
         caps.addAll(c.capAdd());
         Map<String, String> labels = Map.of(Containers.TOPOLOGY_LABEL, topology, Containers.NODE_LABEL, name());
         Map<String, String> sysctls = NetnsBackend.forwards(spec()) ? Map.of("net.ipv4.ip_forward", "1") : Map.of();
         state.recordContainer(container);
         Containers.create(new Containers.Spec(container, image(), container, argv, List.copyOf(caps), c.privileged(), c.securityOpt(),
-                c.tmpfs(), c.env(), labels, sysctls));
+                c.tmpfs(), c.env(), labels, sysctls, c.volumes(), c.cgroupns()));
         created = true;
         staged.forEach((p, content) -> Containers.copyFile(container, p, content.getBytes(StandardCharsets.UTF_8), 0644));
         staged.clear();

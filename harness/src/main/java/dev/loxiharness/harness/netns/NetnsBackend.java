@@ -9,6 +9,7 @@ import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.docker.Containers;
 import dev.loxiharness.harness.docker.DockerEngine;
 import dev.loxiharness.harness.docker.Images;
+import dev.loxiharness.harness.kind.ClusterLayout;
 import dev.loxiharness.harness.kube.KubeAgent;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.model.TopologyLoader;
@@ -57,27 +58,32 @@ public final class NetnsBackend implements Backend {
 
     @Override
     public Optional<String> whyNot(Topology topology, Path home) {
+        return whyNot(topology, home, NAME, topology != null && topology.kubernetes() != null);
+    }
+
+    /** What the wires and nodes need (root, tools, built jars, container engine and images); kubectl where it runs on the host. */
+    static Optional<String> whyNot(Topology topology, Path home, String backend, boolean hostKubectl) {
         if (!Host.isRoot()) {
-            return Optional.of("netns backend: network namespaces need root (run as root, e.g. sudo ./verify)");
+            return Optional.of(backend + " backend: network namespaces need root (run as root, e.g. sudo ./verify)");
         }
         List<String> tools = new ArrayList<>(TOOLS);
-        if (topology != null && topology.kubernetes() != null && System.getenv("KUBECTL") == null) {
+        if (hostKubectl && System.getenv("KUBECTL") == null) {
             tools.add("kubectl");
         }
         List<String> missing = tools.stream().filter(t -> !Paths.onPath(t)).toList();
         if (!missing.isEmpty()) {
-            return Optional.of("netns backend: missing tools " + String.join(", ", missing) + " (bin/install-packages installs them)");
+            return Optional.of(backend + " backend: missing tools " + String.join(", ", missing) + " (bin/install-packages installs them)");
         }
         List<String> unbuilt = JARS.stream().filter(j -> !Files.isRegularFile(home.resolve(j))).toList();
         if (!unbuilt.isEmpty()) {
-            return Optional.of("netns backend: not built: " + String.join(", ", unbuilt)
+            return Optional.of(backend + " backend: not built: " + String.join(", ", unbuilt)
                     + " (run bin/build, or mvn verify from the repository root)");
         }
         return topology == null ? Optional.empty() : whyNotContainers(topology, home);
     }
 
     /** Container nodes need an engine and their images (ours can be built); names must be free. */
-    private static Optional<String> whyNotContainers(Topology topology, Path home) {
+    static Optional<String> whyNotContainers(Topology topology, Path home) {
         List<Topology.Node> containers = topology.nodes().values().stream().filter(Topology.Node::isContainer).toList();
         if (containers.isEmpty()) {
             return Optional.empty();
@@ -87,9 +93,16 @@ public final class NetnsBackend implements Backend {
             return Optional.of("container nodes: " + engine.get());
         }
         List<String> problems = new ArrayList<>();
+        containers.stream().map(Topology.Node::image).distinct().forEach(i -> Images.whyNotAvailable(i, home).ifPresent(problems::add));
+        problems.addAll(nameConflicts(topology));
+        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+    }
+
+    /** The container nodes whose container name is taken already, each with what to do about it. */
+    static List<String> nameConflicts(Topology topology) {
+        List<String> problems = new ArrayList<>();
         topology.nodes().forEach((name, node) -> {
             if (node.isContainer()) {
-                Images.whyNotAvailable(node.image(), home).ifPresent(problems::add);
                 String container = ContainerNode.containerName(name, node);
                 Containers.existing(container).ifPresent(labels -> problems.add("a container named " + container + " exists already"
                         + (labels.containsKey(Containers.TOPOLOGY_LABEL) ? " (of topology " + labels.get(Containers.TOPOLOGY_LABEL)
@@ -97,13 +110,21 @@ public final class NetnsBackend implements Backend {
                         + ", or give the node another container: { name: })")));
             }
         });
-        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+        return problems;
     }
 
     @Override
     public RunningTopology up(Topology t, Path home, Progress progress) {
-        StateDir state = StateDir.create(t.name(), NAME, prefix(t.name()), t.source());
-        NetnsTopology topo = new NetnsTopology(t, state, home);
+        return up(t, home, progress, NAME, new SimulatedKubernetes());
+    }
+
+    /**
+     * Brings {@code t} up with its Kubernetes part: wires, nodes and daemons, then the cluster; on
+     * any failure or interruption everything recorded so far is removed.
+     */
+    static RunningTopology up(Topology t, Path home, Progress progress, String backend, KubernetesPart kubernetes) {
+        StateDir state = StateDir.create(t.name(), backend, prefix(t.name()), t.source());
+        NetnsTopology topo = new NetnsTopology(t, state, home, backend, kubernetes);
         AtomicBoolean done = new AtomicBoolean();
         Thread rollback = new Thread(() -> {
             if (!done.get()) {
@@ -117,16 +138,17 @@ public final class NetnsBackend implements Backend {
                 Images.ensureLoxilb(home, progress::step);
             }
             topo.fabric().wire(topo, progress);
-            StateDir.ProcessRecord kube = t.kubernetes() != null ? KubeAgent.launch(topo, home) : null;
+            if (t.kubernetes() != null) {
+                kubernetes.beforeRoles(topo, home);
+            }
             startRoles(topo, progress);
             if (!topo.containers().isEmpty()) {
                 ContainerWatch.launch(topo, home);
                 progress.step("containers: " + String.join(", ", topo.containers().stream().map(ContainerNode::describe).toList())
                         + "; restarts are wired again by the container watch");
             }
-            if (kube != null) {
-                KubeAgent.awaitReady(topo, kube, progress);
-                KubeAgent.applyManifests(topo, progress);
+            if (t.kubernetes() != null) {
+                kubernetes.afterRoles(topo, home, progress);
             }
             done.set(true);
             return topo;
@@ -153,7 +175,7 @@ public final class NetnsBackend implements Backend {
         }
 
         for (ContainerNode c : topo.containers()) {
-            if (Containers.pid(c.container()) == 0) {
+            if (!ClusterLayout.isKindNode(c.spec()) && Containers.pid(c.container()) == 0) {
                 c.run(List.of()); // no role started a daemon in it: it runs the image's own command
             }
         }
@@ -176,7 +198,7 @@ public final class NetnsBackend implements Backend {
     @Override
     public RunningTopology attach(StateDir state, Path home) {
         Topology t = TopologyLoader.load(Path.of(state.ledger().topologyFile)).withName(state.ledger().name);
-        return new NetnsTopology(t, state, home);
+        return new NetnsTopology(t, state, home, NAME, new SimulatedKubernetes());
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.loxiharness.harness.backend.Kubectl;
 import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.docker.Containers;
-import dev.loxiharness.harness.kube.KubeAgent;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.StateDir;
 import java.io.IOException;
@@ -17,22 +16,30 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** A topology that is up on the netns backend: its nodes, its simulated API server, its state folder. */
+/** A topology that is up on the netns (or kind) backend: its nodes, its Kubernetes part, its state folder. */
 final class NetnsTopology implements RunningTopology {
     private final Topology topology;
     private final StateDir state;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Fabric fabric;
+    private final String backend;
+    private final KubernetesPart kubernetes;
 
-    NetnsTopology(Topology topology, StateDir state, Path home) {
+    NetnsTopology(Topology topology, StateDir state, Path home, String backend, KubernetesPart kubernetes) {
         this.topology = topology;
         this.state = state;
+        this.backend = backend;
+        this.kubernetes = kubernetes;
         this.fabric = new Fabric(topology, state);
         topology.nodes().forEach((name, spec) -> {
             String ns = NetnsBackend.namespace(topology.name(), name);
             nodes.put(name, spec.isContainer() ? new ContainerNode(name, spec, topology.name(), ns, state, home, fabric)
                     : new NamespaceNode(name, spec, ns, state, home));
         });
+    }
+
+    KubernetesPart kubernetes() {
+        return kubernetes;
     }
 
     Fabric fabric() {
@@ -62,7 +69,7 @@ final class NetnsTopology implements RunningTopology {
 
     @Override
     public String backend() {
-        return NetnsBackend.NAME;
+        return backend;
     }
 
     @Override
@@ -80,13 +87,12 @@ final class NetnsTopology implements RunningTopology {
         if (topology.kubernetes() == null) {
             throw new IllegalStateException("topology " + topology.name() + " has no kubernetes: section");
         }
-        return Kubectl.withKubeconfig(KubeAgent.kubeconfig(state));
+        return kubernetes.kubectl(this);
     }
 
     @Override
     public Optional<String> kubernetesSummary() {
-        return topology.kubernetes() == null ? Optional.empty() : Optional.of("kubernetes: simulated (netns backend); "
-                + "./topology kubectl get svc   or   export KUBECONFIG=" + KubeAgent.kubeconfig(state));
+        return topology.kubernetes() == null ? Optional.empty() : Optional.of(kubernetes.summary(this));
     }
 
     @Override

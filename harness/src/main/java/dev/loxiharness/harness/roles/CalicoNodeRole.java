@@ -28,8 +28,8 @@ public final class CalicoNodeRole extends NamedRole {
     /** BIRD's config for {@code node} of {@code t} with these global peers. */
     public static String config(Topology.Node node, Topology t, List<Peer> peers) {
         Topology.Kubernetes k = t.kubernetes();
-        long as = k.calico() == null ? 64512 : k.calico().asNumber();
-        boolean mesh = k.calico() == null || k.calico().nodeToNodeMesh();
+        long as = k.calico().asNumber();
+        boolean mesh = k.calico().nodeToNodeMesh();
         String self = node.primaryAddress();
         Cidr pool = Cidr.parse(k.podCidr());
         StringBuilder s = new StringBuilder();

@@ -1,0 +1,61 @@
+package dev.loxiharness.harness.netns;
+
+import dev.loxiharness.harness.backend.Kubectl;
+import dev.loxiharness.harness.backend.Progress;
+import dev.loxiharness.harness.kind.CalicoConfig;
+import dev.loxiharness.harness.kind.ClusterLayout;
+import dev.loxiharness.harness.kind.KindBringUp;
+import dev.loxiharness.harness.kind.KindTopology;
+import dev.loxiharness.harness.kind.LoxiCcmManifest;
+import dev.loxiharness.harness.model.Topology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A real kind cluster as the topology's Kubernetes: kubeadm, Calico in BGP mode, loxi-ccm in the cluster. */
+final class KindKubernetes implements KubernetesPart {
+
+    @Override
+    public void afterRoles(NetnsTopology topo, Path home, Progress progress) {
+        Topology t = topo.topology();
+        ClusterLayout layout = ClusterLayout.of(t);
+        new KindBringUp(layout, new DockerClusterRuntime(topo), progress).run(workload(t, layout, home));
+    }
+
+    /** Everything the cluster gets, rendered from the file (also what {@code plan} prints). */
+    static KindBringUp.Workload workload(Topology t, ClusterLayout layout, Path home) {
+        String calico;
+        try {
+            calico = Files.readString(KindTopology.calicoManifest(t));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Calico's manifest " + KindTopology.calicoManifest(t) + ": " + e.getMessage(), e);
+        }
+        String calicoInstall = CalicoConfig.servicesEndpoint(layout) + "---\n"
+                + CalicoConfig.patchManifest(calico, CalicoConfig.nodeEnv(t, layout));
+        List<String> manifests = new ArrayList<>(KindTopology.manifests(t).stream().map(CalicoConfig::forCluster).toList());
+        String ccm = LoxiCcmManifest.render(t.loadBalancer().controller(), KindTopology.LOXI_CCM + ":latest");
+        return new KindBringUp.Workload(calicoInstall, CalicoConfig.bgpConfiguration(t.kubernetes().calico()), manifests, ccm,
+                KindTopology.clusterImages(t));
+    }
+
+    @Override
+    public Kubectl kubectl(NetnsTopology topo) {
+        String cp = ClusterLayout.of(topo.topology()).controlPlane().container();
+        return args -> {
+            List<String> argv = new ArrayList<>(List.of("docker", "exec", "-i", cp, "kubectl", "--kubeconfig=" + KindBringUp.ADMIN_KUBECONFIG));
+            argv.addAll(args);
+            return argv;
+        };
+    }
+
+    @Override
+    public String summary(NetnsTopology topo) {
+        ClusterLayout layout = ClusterLayout.of(topo.topology());
+        return "kubernetes: kind " + layout.kubernetesVersion() + " (" + layout.nodes().size() + " node containers), Calico "
+                + topo.topology().kubernetes().calico().version() + " in BGP mode; ./topology kubectl get svc   or   docker exec -it "
+                + layout.controlPlane().container() + " kubectl get svc";
+    }
+}
