@@ -15,7 +15,9 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.RoleRefBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
@@ -38,7 +40,8 @@ import java.util.stream.Collectors;
  * <p>Host network because the controller must reach loxilb's REST API on the nodes' network (the
  * seed's {@code http://192.168.57.4:11111}) whatever the pod network does; the tolerations let it
  * run on the control plane and before a cloud provider has initialised the nodes, as a cloud
- * controller manager must.
+ * controller manager must. The pod is pinned to the topology's controller node by
+ * {@code kubernetes.io/hostname}, which works because kind names each node's host after the node.
  */
 public final class LoxiCcmManifest {
     static final String NAMESPACE = "kube-system";
@@ -62,19 +65,17 @@ public final class LoxiCcmManifest {
         return objects(controller, image).stream().map(LoxiCcmManifest::yaml).collect(Collectors.joining("---\n"));
     }
 
-    static List<HasMetadata> objects(Topology.Controller controller, String image) {
+    private static List<HasMetadata> objects(Topology.Controller controller, String image) {
         return List.of(
                 new ServiceAccountBuilder().withMetadata(meta(NAME, NAMESPACE)).build(),
                 new ClusterRoleBuilder().withMetadata(meta(NAME, null)).withRules(clusterRules()).build(),
                 new ClusterRoleBindingBuilder().withMetadata(meta(NAME, null))
-                        .withRoleRef(new RoleRefBuilder().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(NAME).build())
-                        .withSubjects(new SubjectBuilder().withKind("ServiceAccount").withName(NAME).withNamespace(NAMESPACE).build())
+                        .withRoleRef(roleRef("ClusterRole")).withSubjects(serviceAccount())
                         .build(),
                 new RoleBuilder().withMetadata(meta(NAME, NAMESPACE))
                         .withRules(rule("", List.of("configmaps"), "list", "watch")).build(),
                 new RoleBindingBuilder().withMetadata(meta(NAME, NAMESPACE))
-                        .withRoleRef(new RoleRefBuilder().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(NAME).build())
-                        .withSubjects(new SubjectBuilder().withKind("ServiceAccount").withName(NAME).withNamespace(NAMESPACE).build())
+                        .withRoleRef(roleRef("Role")).withSubjects(serviceAccount())
                         .build(),
                 new ConfigMapBuilder().withMetadata(meta(CONFIG_MAP, NAMESPACE)).withData(controller.loxilbConfig()).build(),
                 deployment(controller, image));
@@ -120,6 +121,14 @@ public final class LoxiCcmManifest {
                 new TolerationBuilder().withKey("node-role.kubernetes.io/control-plane").withOperator("Exists").withEffect("NoSchedule").build(),
                 new TolerationBuilder().withKey("node.cloudprovider.kubernetes.io/uninitialized").withOperator("Equal").withValue("true")
                         .withEffect("NoSchedule").build());
+    }
+
+    private static RoleRef roleRef(String kind) {
+        return new RoleRefBuilder().withApiGroup("rbac.authorization.k8s.io").withKind(kind).withName(NAME).build();
+    }
+
+    private static Subject serviceAccount() {
+        return new SubjectBuilder().withKind("ServiceAccount").withName(NAME).withNamespace(NAMESPACE).build();
     }
 
     private static PolicyRule rule(String apiGroup, List<String> resources, String... verbs) {
