@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Network.Ipam;
 import dev.loxiharness.exec.Host;
 import dev.loxiharness.harness.docker.DockerEngine;
 import dev.loxiharness.harness.docker.Images;
+import dev.loxiharness.harness.docker.OurImage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +37,7 @@ class LoxilbContainersIT {
         Assumptions.assumeTrue(engine.isEmpty(), () -> engine.orElse(""));
         Optional<String> image = Images.whyNotAvailable(LoxilbContainer.DEFAULT_IMAGE, Host.home());
         Assumptions.assumeTrue(image.isEmpty(), () -> image.orElse(""));
-        Images.ensureLoxilb(Host.home(), System.out::println);
+        Images.ensure(OurImage.LOXILB, Host.home(), System.out::println);
         network = Network.builder().createNetworkCmdModifier(c -> c.withInternal(true)
                 .withIpam(new Ipam().withConfig(new Ipam.Config().withSubnet(SUBNET)))).build();
     }

@@ -1,13 +1,15 @@
 package dev.loxiharness.harness.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Image;
+import com.github.dockerjava.api.model.LoadResponseItem;
 import dev.loxiharness.exec.Commands;
 import dev.loxiharness.exec.Host;
 import dev.loxiharness.exec.Paths;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,58 +29,86 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
  * The images container nodes run, made here with no registry and never pulled implicitly (a pull
- * where no registry answers hangs). The Java loxilb image ({@value #LOXILB}) is built from
- * {@code loxilb/target/docker} (Dockerfile, launchers, the jar) with {@code --network none}, on a
- * Debian 12 base made locally by debootstrap with the packages already in it; both are tagged with
- * a hash of what they are made of, so an unchanged checkout reuses them. Any other image must be
- * there already: what is missing is named with the way to get it.
+ * where no registry answers hangs). Ours ({@link OurImage}: the Java loxilb, the loxi-ccm
+ * controller) are built from their {@code target/docker} context with {@code --network none}, on
+ * a Debian 12 base made locally by debootstrap with the packages already in it; each is tagged with
+ * a hash of what it is made of, so an unchanged checkout reuses it. Any other image must be there
+ * already: what is missing is named with the way to get it, and {@link #load} brings in tars saved
+ * on a machine that has them.
  */
 public final class Images {
     /** The Java loxilb image of this checkout, as topology files name it. */
-    public static final String LOXILB = "loxiharness/loxilb";
+    public static final String LOXILB = OurImage.LOXILB.repository();
     static final String BASE = "loxiharness/debian-base";
     static final List<String> BASE_PACKAGES = List.of("openjdk-17-jre-headless", "nftables", "gobgpd", "iproute2",
             "curl", "procps", "util-linux", "netbase", "bird2");
-    static final String CONTEXT = "loxilb/target/docker";
+    private static final Pattern LOADED = Pattern.compile("Loaded image(?: ID)?: (\\S+)");
     private static final Map<String, String> TAGS = new ConcurrentHashMap<>();
 
     private Images() {
     }
 
-    /** Whether {@code image} means the Java loxilb image of this checkout (built on demand). */
+    /** Whether {@code image} means one of the images this checkout builds (built on demand). */
     public static boolean isOurs(String image) {
-        return image.equals(LOXILB) || image.equals(LOXILB + ":latest");
+        return OurImage.named(image).isPresent();
     }
 
+    /**
+     * Whether the local engine has exactly this image: {@code nginx} means {@code nginx:latest}, a
+     * Docker Hub name matches with or without {@code docker.io/[library/]}, a digest reference
+     * matches the image's digests. Never pulls, and unlike {@code docker inspect} a bare ID prefix or
+     * another tag of the same repository does not count.
+     */
     public static boolean present(String image) {
-        try {
-            DockerEngine.client().inspectImageCmd(image).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return false;
+        String wanted = normalize(image);
+        for (Image i : DockerEngine.client().listImagesCmd().exec()) {
+            for (String[] refs : new String[][] {i.getRepoTags(), i.getRepoDigests()}) {
+                if (refs != null && Arrays.stream(refs).map(Images::normalize).anyMatch(wanted::equals)) {
+                    return true;
+                }
+            }
         }
+        return false;
+    }
+
+    /** A reference in one spelling: no {@code docker.io/} or {@code library/}, {@code :latest} when no tag or digest. */
+    static String normalize(String ref) {
+        String r = ref.trim();
+        if (r.startsWith("docker.io/")) {
+            r = r.substring("docker.io/".length());
+        }
+        if (r.startsWith("library/")) {
+            r = r.substring("library/".length());
+        }
+        String last = r.substring(r.lastIndexOf('/') + 1);
+        return last.contains(":") || last.contains("@") ? r : r + ":latest";
     }
 
     /** How to get an image that is missing, for error messages and {@code ./topology images}. */
     public static String remedy(String image) {
-        if (isOurs(image)) {
-            return "./topology images builds it (mvn package first: it needs " + CONTEXT + ")";
+        Optional<OurImage> ours = OurImage.named(image);
+        if (ours.isPresent()) {
+            return "./topology images builds it (mvn package first: it needs " + ours.get().context() + ")";
         }
-        return "docker pull " + image + " where a registry answers, or docker load -i FILE with a tar saved elsewhere by docker save "
-                + image;
+        String tar = normalize(image).replaceAll("[^A-Za-z0-9._-]+", "_") + ".tar";
+        return "docker pull " + image + " where a registry answers; elsewhere, on a machine that has it: docker save " + image
+                + " -o " + tar + ", then here: ./topology images load DIR (the folder holding " + tar + ")";
     }
 
     /** Empty when {@code image} is there or can be built here; otherwise why not, with the remedy. */
     public static Optional<String> whyNotAvailable(String image, Path home) {
-        if (isOurs(image)) {
-            if (!Files.isRegularFile(home.resolve(CONTEXT).resolve("loxilb.jar"))) {
-                return Optional.of("image " + image + " cannot be built: " + CONTEXT + " is missing (run bin/build)");
+        Optional<OurImage> ours = OurImage.named(image);
+        if (ours.isPresent()) {
+            if (!Files.isRegularFile(ours.get().jarFile(home))) {
+                return Optional.of("image " + image + " cannot be built: " + ours.get().context() + " is missing (run bin/build)");
             }
             if (!present(baseTag()) && !Paths.onPath("debootstrap")) {
                 return Optional.of("image " + image + " needs the base " + baseTag() + ", made with debootstrap, which is not"
@@ -88,15 +119,20 @@ public final class Images {
         return present(image) ? Optional.empty() : Optional.of("image " + image + " is not in the Docker engine: " + remedy(image));
     }
 
+    /** The image a container runs for {@code image}: the content-hash tag when it names one of ours, else itself. */
+    public static String resolve(String image, Path home) {
+        return OurImage.named(image).map(o -> tag(o, home)).orElse(image);
+    }
+
     /**
-     * The tag the Java loxilb image of this checkout has: a hash of its build context and base.
-     * Reading the jar's entries takes a while, so it is done once per version of the jar.
+     * The tag {@code image} of this checkout has: a hash of its build context and base. Reading the
+     * jar's entries takes a while, so it is done once per version of the jar.
      */
-    public static String loxilbTag(Path home) {
-        Path context = home.resolve(CONTEXT);
-        Path jar = context.resolve("loxilb.jar");
-        String version = context + " " + (Files.isRegularFile(jar) ? jar.toFile().lastModified() + " " + jar.toFile().length() : "none");
-        return TAGS.computeIfAbsent(version, v -> LOXILB + ":" + hash(contextDigest(context) + baseTag()));
+    public static String tag(OurImage image, Path home) {
+        Path context = image.contextDir(home);
+        File jar = image.jarFile(home).toFile();
+        String version = context + " " + (jar.isFile() ? jar.lastModified() + " " + jar.length() : "none");
+        return TAGS.computeIfAbsent(version, v -> image.repository() + ":" + hash(contextDigest(context) + baseTag()));
     }
 
     static String baseTag() {
@@ -104,34 +140,67 @@ public final class Images {
     }
 
     /**
-     * Makes sure the Java loxilb image of this checkout exists (tagged by content hash and as
+     * Makes sure {@code image} of this checkout exists (tagged by content hash and as
      * {@code :latest}); returns the content-hash tag. Reuses it when present.
      */
-    public static String ensureLoxilb(Path home, Consumer<String> progress) {
-        String tag = loxilbTag(home);
+    public static String ensure(OurImage image, Path home, Consumer<String> progress) {
+        String tag = tag(image, home);
         if (present(tag)) {
             progress.accept("image " + tag + ": present");
             return tag;
         }
+        if (!Files.isRegularFile(image.jarFile(home))) {
+            throw new IllegalStateException("building " + tag + " needs " + image.context() + " (run bin/build)");
+        }
         String base = ensureBase(progress);
         long t0 = System.nanoTime();
-        DockerClient docker = DockerEngine.client();
         try {
-            docker.buildImageCmd(home.resolve(CONTEXT).toFile())
+            DockerEngine.client().buildImageCmd(image.contextDir(home).toFile())
                     .withBuildArg("BASE", base)
                     .withNetworkMode("none")
                     .withPull(false)
                     .withRemove(true)
                     .withForcerm(true)
-                    .withTags(Set.of(tag, LOXILB + ":latest"))
+                    .withTags(Set.of(tag, image.latest()))
                     .exec(new BuildImageResultCallback())
                     .awaitImageId();
         } catch (DockerException e) {
             throw new IllegalStateException("building " + tag + " failed: " + e.getMessage(), e);
         }
         progress.accept(String.format("image %s: built in %.1f s (docker build --network none, FROM %s)", tag, seconds(t0), base));
-        removeOlder(LOXILB, tag);
+        removeOlder(image.repository(), tag);
         return tag;
+    }
+
+    /**
+     * Loads a tar made by {@code docker save} (docker-java's {@code loadImageAsyncCmd}, which
+     * streams the engine's answer) and returns the tags it brought, or the image IDs of untagged
+     * images, as the engine reports them ({@code Loaded image: nginx:1.25}).
+     */
+    public static List<String> load(Path tar) {
+        List<String> loaded = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(tar)) {
+            DockerEngine.client().loadImageAsyncCmd(in).exec(new ResultCallback.Adapter<LoadResponseItem>() {
+                @Override
+                public void onNext(LoadResponseItem item) {
+                    if (item.getStream() != null) {
+                        Matcher m = LOADED.matcher(item.getStream());
+                        while (m.find()) {
+                            loaded.add(m.group(1));
+                        }
+                    }
+                    super.onNext(item);
+                }
+            }).awaitCompletion();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + tar + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading " + tar, e);
+        } catch (DockerException e) {
+            throw new IllegalStateException("docker load of " + tar + " failed: " + e.getMessage(), e);
+        }
+        return loaded;
     }
 
     /**

@@ -68,7 +68,8 @@ public final class KindBringUp {
                 apply("manifest-" + (i + 1), workload.manifests().get(i), List.of("apply"));
             }
             apply("loxi-ccm", workload.loxiCcm(), List.of("apply"));
-            kubectl("loxi-ccm ready", READY, "-n", "kube-system", "rollout", "status", "deployment/loxi-ccm", "--timeout=240s");
+            kubectl("loxi-ccm ready", READY, "-n", "kube-system", "rollout", "status", "deployment/" + LoxiCcmManifest.NAME,
+                    "--timeout=240s");
             progress.step("kind: BGP configuration, " + workload.manifests().size() + " manifest(s) and loxi-ccm applied");
         } catch (RuntimeException e) {
             rollback();

@@ -1,5 +1,6 @@
 package dev.loxiharness.harness.kind;
 
+import dev.loxiharness.harness.docker.OurImage;
 import dev.loxiharness.harness.model.Topology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,8 +22,6 @@ public final class KindTopology {
     public static final List<String> SECURITY_OPT = List.of("seccomp=unconfined", "apparmor=unconfined");
     public static final List<String> TMPFS = List.of("/tmp", "/run");
     public static final List<String> VOLUMES = List.of("/var", "/lib/modules:/lib/modules:ro");
-    /** The controller's image (loxi-ccm role), built here like the Java loxilb's. */
-    public static final String LOXI_CCM = "loxiharness/loxi-ccm";
 
     private KindTopology() {
     }
@@ -76,7 +75,7 @@ public final class KindTopology {
     public static List<String> clusterImages(Topology t) {
         List<String> images = new ArrayList<>(CalicoConfig.images(t.kubernetes().calico()));
         manifests(t).forEach(m -> CalicoConfig.imagesOf(m).stream().filter(i -> !images.contains(i)).forEach(images::add));
-        images.add(LOXI_CCM + ":latest");
+        images.add(OurImage.LOXI_CCM.latest());
         return images;
     }
 

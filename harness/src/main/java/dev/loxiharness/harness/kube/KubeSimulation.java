@@ -141,10 +141,7 @@ public final class KubeSimulation implements AutoCloseable {
         Topology.Controller c = lb.controller();
         client.configMaps().inNamespace("kube-system").resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("loxilb-config").withNamespace("kube-system").endMetadata()
-                .addToData("apiServerURL", String.join(",", c.apiServerUrl()))
-                .addToData("externalCIDR", c.externalCidr())
-                .addToData("setBGP", String.valueOf(c.setBgp()))
-                .addToData("setLBMode", String.valueOf(c.setLbMode())).build()).create();
+                .withData(c.loxilbConfig()).build()).create();
     }
 
     private void queue() {

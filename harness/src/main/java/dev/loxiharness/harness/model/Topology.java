@@ -250,6 +250,21 @@ public record Topology(
             setBgp = setBgp != null && setBgp;
             setLbMode = setLbMode == null ? 0 : setLbMode;
         }
+
+        /**
+         * The data of loxi-ccm's ConfigMap {@code kube-system/loxilb-config} for this controller, in
+         * the seed's flat keys; one place so the simulated cluster and the real one get the same.
+         */
+        public Map<String, String> loxilbConfig() {
+            Map<String, String> data = new LinkedHashMap<>();
+            data.put("apiServerURL", String.join(",", apiServerUrl));
+            if (externalCidr != null) {
+                data.put("externalCIDR", externalCidr);
+            }
+            data.put("setBGP", String.valueOf(setBgp));
+            data.put("setLBMode", String.valueOf(setLbMode));
+            return data;
+        }
     }
 
     /**

@@ -49,9 +49,9 @@ final class ContainerNode extends NetworkNamespaceNode {
         return container;
     }
 
-    /** The image it runs: {@code loxiharness/loxilb} means the Java loxilb image of this checkout. */
+    /** The image it runs: {@code loxiharness/loxilb} (and our other images) mean the build of this checkout. */
     String image() {
-        return Images.isOurs(spec().image()) ? Images.loxilbTag(home) : spec().image();
+        return Images.resolve(spec().image(), home);
     }
 
     @Override

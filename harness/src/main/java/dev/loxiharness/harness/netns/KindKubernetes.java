@@ -2,6 +2,8 @@ package dev.loxiharness.harness.netns;
 
 import dev.loxiharness.harness.backend.Kubectl;
 import dev.loxiharness.harness.backend.Progress;
+import dev.loxiharness.harness.docker.Images;
+import dev.loxiharness.harness.docker.OurImage;
 import dev.loxiharness.harness.kind.CalicoConfig;
 import dev.loxiharness.harness.kind.ClusterLayout;
 import dev.loxiharness.harness.kind.KindBringUp;
@@ -22,6 +24,7 @@ final class KindKubernetes implements KubernetesPart {
     public void afterRoles(NetnsTopology topo, Path home, Progress progress) {
         Topology t = topo.topology();
         ClusterLayout layout = ClusterLayout.of(t);
+        Images.ensure(OurImage.LOXI_CCM, home, progress::step);
         new KindBringUp(layout, new DockerClusterRuntime(topo), progress).run(workload(t, layout, home));
     }
 
@@ -36,9 +39,12 @@ final class KindKubernetes implements KubernetesPart {
         String calicoInstall = CalicoConfig.servicesEndpoint(layout) + "---\n"
                 + CalicoConfig.patchManifest(calico, CalicoConfig.nodeEnv(t, layout));
         List<String> manifests = new ArrayList<>(KindTopology.manifests(t).stream().map(CalicoConfig::forCluster).toList());
-        String ccm = LoxiCcmManifest.render(t.loadBalancer().controller(), KindTopology.LOXI_CCM + ":latest");
-        return new KindBringUp.Workload(calicoInstall, CalicoConfig.bgpConfiguration(t.kubernetes().calico()), manifests, ccm,
-                KindTopology.clusterImages(t));
+        String ccmImage = Images.tag(OurImage.LOXI_CCM, home);
+        Topology.Controller controller = t.loadBalancer().controller();
+        ClusterLayout.ClusterNode ccmNode = controller.node() == null ? null : layout.byNode().get(controller.node());
+        String ccm = LoxiCcmManifest.render(controller, ccmImage, ccmNode == null ? null : ccmNode.container());
+        List<String> images = KindTopology.clusterImages(t).stream().map(i -> i.equals(OurImage.LOXI_CCM.latest()) ? ccmImage : i).toList();
+        return new KindBringUp.Workload(calicoInstall, CalicoConfig.bgpConfiguration(t.kubernetes().calico()), manifests, ccm, images);
     }
 
     @Override

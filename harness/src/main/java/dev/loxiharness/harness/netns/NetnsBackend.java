@@ -9,6 +9,7 @@ import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.docker.Containers;
 import dev.loxiharness.harness.docker.DockerEngine;
 import dev.loxiharness.harness.docker.Images;
+import dev.loxiharness.harness.docker.OurImage;
 import dev.loxiharness.harness.kind.ClusterLayout;
 import dev.loxiharness.harness.kube.KubeAgent;
 import dev.loxiharness.harness.model.Topology;
@@ -134,9 +135,8 @@ public final class NetnsBackend implements Backend {
         }, "topology-rollback");
         Runtime.getRuntime().addShutdownHook(rollback);
         try {
-            if (t.nodes().values().stream().anyMatch(n -> n.isContainer() && Images.isOurs(n.image()))) {
-                Images.ensureLoxilb(home, progress::step);
-            }
+            t.nodes().values().stream().filter(Topology.Node::isContainer).map(n -> OurImage.named(n.image())).flatMap(Optional::stream)
+                    .distinct().forEach(ours -> Images.ensure(ours, home, progress::step));
             topo.fabric().wire(topo, progress);
             if (t.kubernetes() != null) {
                 kubernetes.beforeRoles(topo, home);

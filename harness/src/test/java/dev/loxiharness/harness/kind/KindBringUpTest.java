@@ -41,7 +41,7 @@ class KindBringUpTest {
                 .isLessThan(index(c, "exec node1 kubectl --kubeconfig=/etc/kubernetes/admin.conf apply -f /kind/manifests/bgp-configuration.yaml"));
         assertThat(index(c, "exec node1 kubectl --kubeconfig=/etc/kubernetes/admin.conf apply -f /kind/manifests/manifest-2.yaml"))
                 .isLessThan(index(c, "exec node1 kubectl --kubeconfig=/etc/kubernetes/admin.conf apply -f /kind/manifests/loxi-ccm.yaml"));
-        assertThat(c.get(c.size() - 1)).contains("rollout status deployment/loxi-ccm");
+        assertThat(c.get(c.size() - 1)).contains("rollout status deployment/loxi-cloud-controller-manager");
         assertThat(c).noneMatch(l -> l.contains("taint")).noneMatch(l -> l.startsWith("remove"));
         assertThat(rt.running).containsExactly("seed-kind-node1", "seed-kind-node2");
         assertThat(c).allMatch(l -> !l.startsWith("exec") || l.startsWith("exec node1 kubectl") || l.contains("kubeadm"),
