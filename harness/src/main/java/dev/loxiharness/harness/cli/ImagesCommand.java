@@ -3,13 +3,18 @@ package dev.loxiharness.harness.cli;
 import dev.loxiharness.harness.docker.DockerEngine;
 import dev.loxiharness.harness.docker.Images;
 import dev.loxiharness.harness.docker.OurImage;
+import dev.loxiharness.harness.kind.ClusterLayout;
+import dev.loxiharness.harness.kind.KindTopology;
 import dev.loxiharness.harness.model.Topology;
+import dev.loxiharness.harness.netns.KindBackend;
 import dev.loxiharness.harness.model.TopologyException;
 import dev.loxiharness.harness.model.TopologyLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -46,14 +51,11 @@ final class ImagesCommand implements Callable<Integer> {
                 } catch (TopologyException e) {
                     continue; // manifests live there too
                 }
-                for (var e : t.nodes().entrySet()) {
-                    String image = e.getValue().image();
-                    if (image == null) {
-                        continue;
-                    }
+                for (Map.Entry<String, String> e : needed(t)) {
+                    String image = e.getValue();
                     Optional<String> why = Images.whyNotAvailable(image, TopologyMain.HOME);
                     missing += why.isPresent() ? 1 : 0;
-                    System.out.printf("  %-20s %-8s %-36s %s%n", f.getFileName(), e.getKey(), image, why.map(w -> "MISSING: "
+                    System.out.printf("  %-20s %-14s %-42s %s%n", f.getFileName(), e.getKey(), image, why.map(w -> "MISSING: "
                             + Images.remedy(image)).orElse(Images.isOurs(image) ? "present (" + Images.resolve(image, TopologyMain.HOME) + ")" : "present"));
                 }
             }
@@ -62,6 +64,25 @@ final class ImagesCommand implements Callable<Integer> {
             System.out.println(missing + " missing: topologies that need them refuse to come up, naming them");
         }
         return 0;
+    }
+
+    /**
+     * The images a topology needs, each under what needs it: a container node's by the node's name;
+     * on the kind backend also the node image ({@code kind-node}) and the cluster's ({@code cluster}).
+     */
+    static List<Map.Entry<String, String>> needed(Topology t) {
+        Map<String, String> byImage = new LinkedHashMap<>();
+        boolean kind = KindBackend.NAME.equals(t.backend());
+        Topology nodes = kind ? KindTopology.expand(t) : t;
+        nodes.nodes().forEach((name, n) -> {
+            if (n.isContainer()) {
+                byImage.putIfAbsent(n.image(), ClusterLayout.isKindNode(n) ? "kind nodes" : name);
+            }
+        });
+        if (kind) {
+            KindTopology.clusterImages(t).forEach(i -> byImage.putIfAbsent(i, "cluster"));
+        }
+        return byImage.entrySet().stream().map(e -> Map.entry(e.getValue(), e.getKey())).toList();
     }
 
     static boolean engineAnswers() {
