@@ -4,6 +4,7 @@ import dev.loxiharness.exec.Commands;
 import dev.loxiharness.exec.Host;
 import dev.loxiharness.exec.Paths;
 import dev.loxiharness.harness.backend.Backend;
+import dev.loxiharness.harness.backend.Plan;
 import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.docker.Containers;
@@ -98,6 +99,12 @@ public final class NetnsBackend implements Backend {
             }
         });
         return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+    }
+
+    /** What up would make, made by nothing: see {@link NetnsPlan}. */
+    @Override
+    public Plan plan(Topology topology, Path home) {
+        return new NetnsPlan(topology, home).plan();
     }
 
     @Override
