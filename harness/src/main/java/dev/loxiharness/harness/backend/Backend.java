@@ -21,6 +21,21 @@ public interface Backend {
     /** Empty when {@code topology} can run here; otherwise why not, and what to do about it. */
     Optional<String> whyNot(Topology topology, Path home);
 
+    /**
+     * What {@link #up} would make of {@code topology} ({@code ./topology plan}), creating nothing:
+     * no state folder, no namespace, no process, no container. It may look (e.g. whether an image
+     * is in the Docker engine) but never changes anything. This default says only what the file
+     * says; a backend adds its networks, nodes, processes and rendered settings.
+     */
+    default Plan plan(Topology topology, Path home) {
+        return new Plan().add("topology", List.of(
+                "name         " + topology.name(),
+                "file         " + topology.source(),
+                "backend      " + name() + ": " + description(),
+                "description  " + topology.description(),
+                "(the " + name() + " backend gives no detailed plan yet)"));
+    }
+
     /** Brings {@code topology} up; on any failure or interruption everything made so far is removed. */
     RunningTopology up(Topology topology, Path home, Progress progress);
 

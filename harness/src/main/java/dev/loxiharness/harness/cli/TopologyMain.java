@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "topology", mixinStandardHelpOptions = true, version = "loxiharness 0.1.0",
         description = {"Declarative loxilb + Calico BGP topologies, brought up, checked and taken down.",
             "Backends (./topology up --backend NAME, or backend: in the file):", "${BACKENDS}"},
-        subcommands = {TopologyMain.Up.class, TopologyMain.Down.class, TopologyMain.Status.class,
+        subcommands = {TopologyMain.Up.class, TopologyMain.PlanCmd.class, TopologyMain.Down.class, TopologyMain.Status.class,
                 TopologyMain.ListCmd.class, ImagesCommand.class, TopologyMain.Exec.class, TopologyMain.Kubectl.class, TopologyMain.Capture.class,
                 CommandLine.HelpCommand.class})
 public final class TopologyMain {
@@ -119,6 +119,32 @@ public final class TopologyMain {
             System.out.println("state: " + topo.state().dir() + "   nodes: ./topology exec NODE -- CMD   remove: ./topology down "
                     + t.name());
             return rc;
+        }
+    }
+
+    @Command(name = "plan", mixinStandardHelpOptions = true,
+            description = {"Print what up would make of a topology (default: topologies/seed.yaml), creating nothing:",
+                "its networks, nodes, addresses, images, processes or containers, Kubernetes settings and expected BGP sessions.",
+                "Nothing is made: no state folder, namespace, process or container; it only looks (e.g. whether images are present).",
+                "Exit code 0; 2 when the file is rejected.", "Backends:", "${BACKENDS}"})
+    static final class PlanCmd implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", description = "topology file")
+        Path file;
+        @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
+                description = "backend to plan it for (default: the file's backend:, else netns)")
+        String backend;
+        @Option(names = "--set", paramLabel = "PATH=VALUE",
+                description = "change a setting of the file first, as up does (repeatable)")
+        Map<String, String> set = new LinkedHashMap<>();
+
+        @Override
+        public Integer call() {
+            Topology t = TopologyLoader.load(file != null ? file : defaultFile(), set);
+            Backend b = Backends.of(t, backend);
+            System.out.print(b.plan(t, HOME).render());
+            System.out.println();
+            System.out.println("up here: " + b.whyNot(t, HOME).map(why -> "would refuse: " + why).orElse("ready"));
+            return 0;
         }
     }
 

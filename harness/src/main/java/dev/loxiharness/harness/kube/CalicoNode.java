@@ -35,14 +35,7 @@ final class CalicoNode {
             for (GenericKubernetesResource r : view.bgpPeers()) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> spec = (Map<String, Object>) r.getAdditionalProperties().getOrDefault("spec", Map.of());
-                Object ip = spec.get("peerIP");
-                Object as = spec.get("asNumber");
-                Object only = spec.get("node");
-                if (ip == null || as == null || (only != null && !only.equals(node))) {
-                    continue;
-                }
-                String address = ip.toString().replaceFirst(":\\d+$", "");
-                peers.add(new CalicoNodeRole.Peer(r.getMetadata().getName(), address, Long.parseLong(as.toString())));
+                CalicoNodeRole.Peer.of(node, r.getMetadata().getName(), spec).ifPresent(peers::add);
             }
             if (!peers.equals(applied.get(node))) {
                 CalicoNodeRole.reconfigure(handles.get(node), topology, peers);

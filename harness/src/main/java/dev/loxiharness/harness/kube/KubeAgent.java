@@ -34,18 +34,37 @@ public final class KubeAgent {
     }
 
     public static Path kubeconfig(StateDir state) {
-        return state.file("kubeconfig");
+        return kubeconfig(state.dir());
+    }
+
+    /** The kubeconfig of the API server of the topology whose state folder is {@code stateDir}. */
+    public static Path kubeconfig(Path stateDir) {
+        return stateDir.resolve("kubeconfig");
+    }
+
+    /** A program the agent starts in the controller's node: what it is, and its argv there. */
+    public record InNodeDaemon(String what, List<String> argv) {
+    }
+
+    /** The agent process's argv: this JVM's java and class path, running {@link #main} for topology {@code name}. */
+    public static List<String> agentArgv(String name, Path home) {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-D" + Host.HOME_PROPERTY + "=" + home,
+                "-Dloxiharness.state=" + StateDir.ROOT,
+                "-cp", System.getProperty("java.class.path"), KubeAgent.class.getName(), name);
+    }
+
+    /** The relay on the root side: the API server's UNIX socket in the state folder, to its loopback port. */
+    public static List<String> rootRelayArgv(Path stateDir, String apiPort) {
+        return List.of("socat", "UNIX-LISTEN:" + socket(stateDir) + ",fork,mode=600", "TCP:127.0.0.1:" + apiPort);
     }
 
     /** Starts the agent process for {@code topo}; {@link #awaitReady} waits for it. */
     public static StateDir.ProcessRecord launch(RunningTopology topo, Path home) {
         StateDir state = topo.state();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-D" + Host.HOME_PROPERTY + "=" + home,
-                "-Dloxiharness.state=" + StateDir.ROOT,
-                "-cp", System.getProperty("java.class.path"), KubeAgent.class.getName(), topo.name()));
-        StateDir.ProcessRecord agent = Processes.start(state, "", "kubernetes (simulated)", cmd, state.file("kubernetes.log"));
+        StateDir.ProcessRecord agent = Processes.start(state, "", "kubernetes (simulated)", agentArgv(topo.name(), home),
+                state.file("kubernetes.log"));
         Topology.LoadBalancer lb = topo.topology().loadBalancer();
         if (lb != null && lb.controller() != null) {
             // started now, in parallel with everything else: it waits for the API server by itself
@@ -97,8 +116,8 @@ public final class KubeAgent {
         sim.start();
         Topology.LoadBalancer lb = topo.topology().loadBalancer();
         if (lb != null && lb.controller() != null) {
-            Processes.start(state, "", "apiserver relay (root side)", List.of("socat",
-                    "UNIX-LISTEN:" + socket(state) + ",fork,mode=600", "TCP:127.0.0.1:" + api.port()), state.file("relay.log"));
+            Processes.start(state, "", "apiserver relay (root side)", rootRelayArgv(state.dir(), Integer.toString(api.port())),
+                    state.file("relay.log"));
         }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -111,8 +130,8 @@ public final class KubeAgent {
         stop.await();
     }
 
-    private static Path socket(StateDir state) {
-        return state.file("apiserver.sock");
+    private static Path socket(Path stateDir) {
+        return stateDir.resolve("apiserver.sock");
     }
 
     /**
@@ -121,25 +140,36 @@ public final class KubeAgent {
      */
     private static void startController(RunningTopology topo, Path home, Topology.Controller c) {
         StateDir state = topo.state();
-        Node node = topo.node(c.node());
-        node.daemon("apiserver relay", List.of("socat",
-                "TCP-LISTEN:" + IN_NODE_API_PORT + ",bind=127.0.0.1,reuseaddr,fork", "UNIX-CONNECT:" + socket(state)));
-        Path inNode = state.file("kubeconfig-" + c.node());
-        write(inNode, "# kubeconfig of the SIMULATED Kubernetes API server, as seen from node " + c.node() + "\n"
+        write(controllerKubeconfig(state.dir(), c), "# kubeconfig of the SIMULATED Kubernetes API server, as seen from node " + c.node() + "\n"
                 + "apiVersion: v1\nkind: Config\n"
                 + "clusters:\n- name: sim\n  cluster:\n    server: http://127.0.0.1:" + IN_NODE_API_PORT + "\n"
                 + "users:\n- name: sim\n  user:\n    token: simulated-no-authentication\n"
                 + "contexts:\n- name: sim\n  context:\n    cluster: sim\n    user: sim\n    namespace: default\n"
                 + "current-context: sim\n");
-        Path jar = home.resolve("controller/target/controller.jar");
+        Node node = topo.node(c.node());
+        controllerDaemons(state.dir(), home, c).forEach(d -> node.daemon(d.what(), d.argv()));
+    }
+
+    /** The kubeconfig the controller uses in its node (127.0.0.1:6443 there, carried by the relay). */
+    private static Path controllerKubeconfig(Path stateDir, Topology.Controller c) {
+        return stateDir.resolve("kubeconfig-" + c.node());
+    }
+
+    /**
+     * What runs in the controller's node, in order: the relay from 127.0.0.1:6443 there to the API
+     * server's socket, then the controller. Makes nothing; {@code ./topology plan} shows the same.
+     */
+    public static List<InNodeDaemon> controllerDaemons(Path stateDir, Path home, Topology.Controller c) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
-                "--mode=" + c.mode(), "--kubeconfig=" + inNode));
+                "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", home.resolve("controller/target/controller.jar").toString(),
+                "--mode=" + c.mode(), "--kubeconfig=" + controllerKubeconfig(stateDir, c)));
         if (c.mode().equals("kube-loxilb")) {
             cmd.addAll(List.of("--loxiURL=" + String.join(",", c.apiServerUrl()), "--externalCIDR=" + c.externalCidr(),
                     "--setBGP=" + c.setBgp(), "--setLBMode=" + c.setLbMode()));
         }
-        node.daemon("controller", cmd);
+        return List.of(new InNodeDaemon("apiserver relay", List.of("socat",
+                        "TCP-LISTEN:" + IN_NODE_API_PORT + ",bind=127.0.0.1,reuseaddr,fork", "UNIX-CONNECT:" + socket(stateDir))),
+                new InNodeDaemon("controller", List.copyOf(cmd)));
     }
 
     private static String tail(Path log) {

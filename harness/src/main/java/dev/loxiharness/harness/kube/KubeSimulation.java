@@ -61,17 +61,24 @@ public final class KubeSimulation implements AutoCloseable {
         this.topology = topology;
         this.nodes = nodes;
         this.client = client;
-        topology.nodes().forEach((name, node) -> {
-            if (node.has("calico-node") || node.has("kube-proxy") || node.has("control-plane")) {
-                kubeNodes.add(name);
-                nodeAddresses.put(name, node.primaryAddress());
-            }
-        });
+        kubeNodes.addAll(kubeNodes(topology));
+        kubeNodes.forEach(name -> nodeAddresses.put(name, topology.nodes().get(name).primaryAddress()));
         this.sandboxes = new PodSandboxes(topology, nodes, state);
         this.scheduler = new Scheduler(client, kubeNodes);
         this.kubelet = new Kubelet(client, sandboxes, Set.copyOf(kubeNodes), nodeAddresses);
         this.slices = new EndpointSlices(client);
         this.calico = new CalicoNode(topology, nodes, kubeNodes.stream().filter(n -> topology.nodes().get(n).has("calico-node")).toList());
+    }
+
+    /** The nodes that are Kubernetes nodes (calico-node, kube-proxy or control-plane), in file order: where pods may run. */
+    public static List<String> kubeNodes(Topology topology) {
+        return topology.nodes().entrySet().stream().filter(e -> e.getValue().has("calico-node") || e.getValue().has("kube-proxy")
+                || e.getValue().has("control-plane")).map(Map.Entry::getKey).toList();
+    }
+
+    /** Whether the simulated kubelet runs a container of this image: nginx images only, as the host's nginx in a pod namespace. */
+    public static boolean runsImage(String image) {
+        return image != null && image.replaceFirst("^.*/", "").startsWith("nginx");
     }
 
     public void start() {

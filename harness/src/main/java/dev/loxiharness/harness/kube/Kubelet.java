@@ -55,8 +55,7 @@ final class Kubelet {
                 continue;
             }
             List<Container> containers = p.getSpec().getContainers();
-            boolean nginx = !containers.isEmpty() && containers.stream().allMatch(c -> c.getImage() != null
-                    && c.getImage().replaceFirst("^.*/", "").startsWith("nginx"));
+            boolean nginx = !containers.isEmpty() && containers.stream().allMatch(c -> KubeSimulation.runsImage(c.getImage()));
             if (!nginx) {
                 refused.add(key);
                 pending(p, "the netns backend runs nginx images only; image " + containers.stream()

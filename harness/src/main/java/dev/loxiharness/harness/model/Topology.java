@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * A topology file: L2 networks, nodes with roles, the Kubernetes part, the load balancer's
@@ -167,21 +168,37 @@ public record Topology(
             args = args == null ? List.of() : List.copyOf(args);
         }
 
+        /** Whether loxilb runs in BGP mode ({@code -b} or {@code --bgp}): only then does it start gobgpd. */
+        public boolean bgp() {
+            return args.contains("-b") || args.contains("--bgp") || args.contains("--bgp=true");
+        }
+
+        /** gobgpd's own AS ({@code global.config.as}); empty without a config or an AS in it. */
+        public OptionalLong gobgpAs() {
+            JsonNode as = gobgpTree().path("global").path("config").path("as");
+            return as.isNumber() ? OptionalLong.of(as.asLong()) : OptionalLong.empty();
+        }
+
         /** The neighbours of gobgpd's config ({@code neighbors[].config}: neighbor-address, peer-as); none without it. */
         public List<Neighbor> gobgpNeighbors() {
-            if (gobgpConfig == null) {
-                return List.of();
-            }
             List<Neighbor> out = new ArrayList<>();
+            for (JsonNode n : gobgpTree().path("neighbors")) {
+                JsonNode c = n.path("config");
+                out.add(new Neighbor(c.path("neighbor-address").asText(), c.path("peer-as").asLong()));
+            }
+            return out;
+        }
+
+        private JsonNode gobgpTree() {
+            if (gobgpConfig == null) {
+                return YAML.missingNode();
+            }
             try {
-                for (JsonNode n : YAML.readTree(gobgpConfig).path("neighbors")) {
-                    JsonNode c = n.path("config");
-                    out.add(new Neighbor(c.path("neighbor-address").asText(), c.path("peer-as").asLong()));
-                }
+                JsonNode tree = YAML.readTree(gobgpConfig);
+                return tree == null ? YAML.missingNode() : tree;
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("gobgpConfig is not YAML: " + e.getOriginalMessage(), e);
             }
-            return out;
         }
     }
 

@@ -98,20 +98,29 @@ final class ContainerNode extends NetworkNamespaceNode {
 
     /** Creates and starts the container with {@code argv} as its process (empty: the image's own), then wires it. */
     synchronized void run(List<String> argv) {
-        Topology.Container c = spec().container() != null ? spec().container()
-                : Topology.Container.DEFAULTS;
-        Set<String> caps = new LinkedHashSet<>(DEFAULT_CAPS);
-        caps.addAll(c.capAdd());
-        Map<String, String> labels = Map.of(Containers.TOPOLOGY_LABEL, topology, Containers.NODE_LABEL, name());
-        Map<String, String> sysctls = NetnsBackend.forwards(spec()) ? Map.of("net.ipv4.ip_forward", "1") : Map.of();
         state.recordContainer(container);
-        Containers.create(new Containers.Spec(container, image(), container, argv, List.copyOf(caps), c.privileged(), c.securityOpt(),
-                c.tmpfs(), c.env(), labels, sysctls, c.volumes(), c.cgroupns()));
+        Containers.create(containerSpec(topology, name(), spec(), image(), argv));
         created = true;
         staged.forEach((p, content) -> Containers.copyFile(container, p, content.getBytes(StandardCharsets.UTF_8), 0644));
         staged.clear();
         Containers.start(container);
         wire();
+    }
+
+    /**
+     * What the container of {@code node} is created with: NET_ADMIN and NET_RAW plus the file's
+     * {@code capAdd}, privileged only when the file says so, our labels, forwarding on where the node
+     * forwards. Made nothing; {@code ./topology plan} shows the same.
+     */
+    static Containers.Spec containerSpec(String topology, String node, Topology.Node spec, String image, List<String> argv) {
+        Topology.Container c = spec.container() != null ? spec.container() : Topology.Container.DEFAULTS;
+        Set<String> caps = new LinkedHashSet<>(DEFAULT_CAPS);
+        caps.addAll(c.capAdd());
+        String name = containerName(node, spec);
+        Map<String, String> labels = Map.of(Containers.TOPOLOGY_LABEL, topology, Containers.NODE_LABEL, node);
+        Map<String, String> sysctls = NetnsBackend.forwards(spec) ? Map.of("net.ipv4.ip_forward", "1") : Map.of();
+        return new Containers.Spec(name, image, name, argv, List.copyOf(caps), c.privileged(), c.securityOpt(), c.tmpfs(), c.env(),
+                labels, sysctls, c.volumes(), c.cgroupns());
     }
 
     /** Wires the running container (again, after a restart); false when it is not running or already wired. */

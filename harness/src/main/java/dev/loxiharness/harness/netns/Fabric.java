@@ -32,7 +32,18 @@ final class Fabric {
     Fabric(Topology topology, StateDir state) {
         this.topology = topology;
         this.state = state;
-        this.lan = NetnsBackend.prefix(topology.name()) + "-lan";
+        this.lan = lan(topology.name());
+        ports.putAll(ports(topology));
+    }
+
+    /** The namespace holding the bridges of topology {@code name}. */
+    static String lan(String name) {
+        return NetnsBackend.prefix(name) + "-lan";
+    }
+
+    /** The switch-side port ({@code vN}) of each interface of each node, numbered in file order. */
+    static Map<String, List<String>> ports(Topology topology) {
+        Map<String, List<String>> ports = new LinkedHashMap<>();
         int port = 0;
         for (Map.Entry<String, Topology.Node> e : topology.nodes().entrySet()) {
             List<String> p = new ArrayList<>();
@@ -41,6 +52,7 @@ final class Fabric {
             }
             ports.put(e.getKey(), p);
         }
+        return ports;
     }
 
     /** Makes the namespaces and the networks, and wires every namespace node; container nodes are wired as they start. */

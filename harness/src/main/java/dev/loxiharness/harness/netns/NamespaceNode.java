@@ -48,13 +48,18 @@ final class NamespaceNode extends NetworkNamespaceNode {
 
     @Override
     public String path(String nodePath) {
-        Path p = state.file("nodes/" + name() + requireAbsolute(nodePath));
+        String p = pathIn(state.dir(), name(), nodePath);
         try {
-            Files.createDirectories(p.getParent());
+            Files.createDirectories(Path.of(p).getParent());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return p + (nodePath.endsWith("/") ? "/" : "");
+        return p;
+    }
+
+    /** Where {@code nodePath} of node {@code node} is kept under the state folder {@code stateDir}; makes nothing. */
+    static String pathIn(Path stateDir, String node, String nodePath) {
+        return stateDir.resolve("nodes/" + node + requireAbsolute(nodePath)) + (nodePath.endsWith("/") ? "/" : "");
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.loxiharness.exec.Commands;
 import dev.loxiharness.exec.Host;
 import dev.loxiharness.exec.Paths;
 import dev.loxiharness.harness.backend.Backend;
+import dev.loxiharness.harness.backend.Plan;
 import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.docker.Containers;
@@ -112,6 +113,12 @@ public final class NetnsBackend implements Backend {
             }
         });
         return problems;
+    }
+
+    /** What up would make, made by nothing: see {@link NetnsPlan}. */
+    @Override
+    public Plan plan(Topology topology, Path home) {
+        return new NetnsPlan(topology, home).plan();
     }
 
     @Override
