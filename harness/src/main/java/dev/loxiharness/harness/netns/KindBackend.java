@@ -1,10 +1,12 @@
 package dev.loxiharness.harness.netns;
 
 import dev.loxiharness.harness.backend.Backend;
+import dev.loxiharness.harness.backend.Plan;
 import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.docker.DockerEngine;
 import dev.loxiharness.harness.docker.Images;
+import dev.loxiharness.harness.kind.ClusterLayout;
 import dev.loxiharness.harness.kind.KindTopology;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.model.TopologyLoader;
@@ -72,6 +74,40 @@ public final class KindBackend implements Backend {
         }
         return problems.isEmpty() ? Optional.empty() : Optional.of("kind backend cannot run " + topology.name() + " here:\n  - "
                 + String.join("\n  - ", problems));
+    }
+
+    /**
+     * The netns plan of the expanded topology (wires, nodes, the kind node containers as
+     * {@code docker create} would make them), the sessions the file means (Calico's, from the
+     * original roles), and what only kind has: the cluster, the rendered kubeadm configs and Calico
+     * settings, the images the nodes import.
+     */
+    @Override
+    public Plan plan(Topology topology, Path home) {
+        Topology t = KindTopology.expand(topology);
+        ClusterLayout layout = ClusterLayout.of(t);
+        Plan wires = new NetnsPlan(t, home).plan();
+        Plan meant = new NetnsPlan(topology, home).plan();
+        Plan p = new Plan();
+        List<String> head = new ArrayList<>(wires.section("topology").orElseThrow().lines());
+        head.replaceAll(l -> l.startsWith("backend ") ? "backend       " + NAME + ": " + description() : l);
+        p.add("topology", head).add("networks", wires.section("networks").orElseThrow().lines())
+                .add("nodes", wires.section("nodes").orElseThrow().lines().stream().map(KindBackend::withoutSimulation).toList());
+        p.add("kind cluster", KindPlan.cluster(t, layout));
+        p.add("kubeadm (/kind/kubeadm.conf per node)", KindPlan.kubeadm(layout));
+        p.add("calico", KindPlan.calico(t, layout));
+        p.add("load balancer controller", KindPlan.controller(t, layout, home));
+        meant.section("expected BGP sessions").ifPresent(s -> p.add("expected BGP sessions", s.lines()));
+        p.add("images", KindPlan.images(t, home));
+        wires.section("checks").ifPresent(s -> p.add("checks", s.lines()));
+        return p;
+    }
+
+    /** A node's plan without the simulated control plane's daemons (the netns plan's, which kind does not run). */
+    private static String withoutSimulation(String block) {
+        return String.join("\n", block.lines().filter(l -> !l.contains("daemon     controller") && !l.contains("apiserver relay")
+                && !l.contains("load balancer controller (mode") && !l.contains("exec controller:") && !l.contains("entrypoint is socat"))
+                .toList());
     }
 
     @Override

@@ -185,6 +185,10 @@ final class NetnsPlan {
         }
         s.securityOpt().forEach(o -> b.append(" --security-opt ").append(o));
         s.tmpfs().forEach(o -> b.append(" --tmpfs ").append(o));
+        s.volumes().forEach(v -> b.append(" --volume ").append(v));
+        if (s.cgroupns() != null) {
+            b.append(" --cgroupns=").append(s.cgroupns());
+        }
         s.env().forEach((k, v) -> b.append(" --env ").append(k).append('=').append(v));
         s.sysctls().forEach((k, v) -> b.append(" --sysctl ").append(k).append('=').append(v));
         s.labels().entrySet().stream().sorted(Map.Entry.comparingByKey())
