@@ -67,13 +67,14 @@ public final class Containers {
     /**
      * Creates (does not start) the container. When {@code argv[0]} names the image's entrypoint
      * (by path or by its last segment) the rest become the command, as {@code docker run IMAGE
-     * --host=0.0.0.0 -b} passes flags to upstream's daemon; otherwise argv replaces the entrypoint.
+     * --host=0.0.0.0 -b} passes flags to upstream's daemon; otherwise argv replaces the entrypoint;
+     * an empty argv runs the image's own entrypoint and command (a kind node's init).
      */
     public static void create(Spec s) {
         List<String> entrypoint = Optional.ofNullable(docker().inspectImageCmd(s.image()).exec().getConfig())
                 .map(c -> c.getEntrypoint() == null ? List.<String>of() : List.of(c.getEntrypoint())).orElse(List.of());
-        String first = s.argv().get(0);
-        boolean isEntrypoint = !entrypoint.isEmpty() && (entrypoint.get(0).equals(first) || entrypoint.get(0).endsWith("/" + first));
+        String first = s.argv().isEmpty() ? null : s.argv().get(0);
+        boolean isEntrypoint = first != null && !entrypoint.isEmpty() && (entrypoint.get(0).equals(first) || entrypoint.get(0).endsWith("/" + first));
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode("none")
                 .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
@@ -100,7 +101,7 @@ public final class Containers {
                 .withHostConfig(host);
         if (isEntrypoint) {
             cmd.withCmd(s.argv().subList(1, s.argv().size()));
-        } else {
+        } else if (first != null) {
             cmd.withEntrypoint(s.argv()).withCmd(List.of());
         }
         cmd.exec();

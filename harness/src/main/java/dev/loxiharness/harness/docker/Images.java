@@ -135,7 +135,8 @@ public final class Images {
         return TAGS.computeIfAbsent(version, v -> image.repository() + ":" + hash(contextDigest(context) + baseTag()));
     }
 
-    static String baseTag() {
+    /** The local Debian base our images build on (made by debootstrap when missing). */
+    public static String baseTag() {
         return BASE + ":bookworm-" + hash(String.join(",", BASE_PACKAGES));
     }
 

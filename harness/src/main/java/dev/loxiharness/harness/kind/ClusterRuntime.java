@@ -23,11 +23,14 @@ public interface ClusterRuntime {
     /** Runs a command in the node. */
     ExecResult exec(ClusterLayout.ClusterNode node, Duration timeout, List<String> argv);
 
-    /** Saves images of the local Docker into one tar ({@code docker save}); never pulls. */
+    /** Saves images of the local Docker into one tar ({@code docker save}) that every node sees; never pulls. */
     Path saveImages(List<String> images);
 
-    /** Copies that tar into the node and imports it into containerd's k8s.io namespace. */
+    /** Imports that tar into the node's containerd ({@code k8s.io} namespace). */
     void importImages(ClusterLayout.ClusterNode node, Path tar);
+
+    /** Deletes the tar once every node has imported it. */
+    void dropSavedImages(Path tar);
 
     /** Removes the node's container, if there is one. */
     void removeNode(ClusterLayout.ClusterNode node);

@@ -56,6 +56,7 @@ public final class KindBringUp {
                 runtime.copyFile(n, KubeadmConfig.PATH, KubeadmConfig.forNode(layout, n));
                 runtime.importImages(n, tar);
             }
+            runtime.dropSavedImages(tar);
             progress.step("kind: " + workload.images().size() + " images imported into " + layout.nodes().size()
                     + " node(s) (ctr -n k8s.io images import), kubeadm configs written");
             kubeadm();

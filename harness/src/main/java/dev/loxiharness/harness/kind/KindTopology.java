@@ -2,6 +2,7 @@ package dev.loxiharness.harness.kind;
 
 import dev.loxiharness.harness.docker.OurImage;
 import dev.loxiharness.harness.model.Topology;
+import dev.loxiharness.harness.state.StateDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,7 +24,15 @@ public final class KindTopology {
     public static final List<String> TMPFS = List.of("/tmp", "/run");
     public static final List<String> VOLUMES = List.of("/var", "/lib/modules:/lib/modules:ro");
 
+    /** Where the nodes see the images saved for them: a read-only bind of the state folder's {@link #imagesDir}, so no copy is made. */
+    public static final String IMAGES_IN_NODE = "/kind/images";
+
     private KindTopology() {
+    }
+
+    /** The host folder the cluster's images are saved in (docker save), bound into every node at {@link #IMAGES_IN_NODE}. */
+    public static Path imagesDir(String topology) {
+        return StateDir.of(topology).resolve("kind-images").toAbsolutePath();
     }
 
     /** The topology with its Kubernetes nodes as kind node containers (other nodes as they are). */
@@ -38,8 +47,10 @@ public final class KindTopology {
                 return;
             }
             Topology.Container given = n.container() != null ? n.container() : Topology.Container.DEFAULTS;
-            Topology.Container kind = new Topology.Container(c.container(), given.capAdd(), true, SECURITY_OPT, TMPFS, given.env(),
-                    VOLUMES, "private");
+            List<String> volumes = new ArrayList<>(VOLUMES);
+            volumes.add(imagesDir(t.name()) + ":" + IMAGES_IN_NODE + ":ro");
+            Topology.Container kind = new Topology.Container(c.container(), given.capAdd(), t.kubernetes().kind().privileged(),
+                    SECURITY_OPT, TMPFS, given.env(), volumes, "private");
             String role = c.equals(layout.controlPlane()) ? ClusterLayout.CONTROL_PLANE_ROLE : ClusterLayout.WORKER_ROLE;
             nodes.put(name, new Topology.Node(List.of(role), n.interfaces(), n.loopback(), n.routes(), null, null, null,
                     layout.nodeImage(), kind));

@@ -217,7 +217,7 @@ public record Topology(
             blockSize = blockSize == null ? 26 : blockSize;
             manifests = manifests == null ? List.of() : List.copyOf(manifests);
             calico = calico == null ? new CalicoCluster(null, null, null, null) : calico;
-            kind = kind == null ? new Kind(null) : kind;
+            kind = kind == null ? new Kind(null, null) : kind;
         }
     }
 
@@ -240,12 +240,17 @@ public record Topology(
         }
     }
 
-    /** A kind cluster's settings: the kindest/node image every Kubernetes node runs. */
-    public record Kind(@JsonProperty("nodeImage") String nodeImage) {
+    /**
+     * A kind cluster's settings: the kindest/node image every Kubernetes node runs, and whether its
+     * containers are privileged (as kind runs them; false only for a stand-in node image on an
+     * engine that cannot grant it, as the harness's own tests do).
+     */
+    public record Kind(@JsonProperty("nodeImage") String nodeImage, @JsonProperty("privileged") Boolean privileged) {
         public static final String DEFAULT_NODE_IMAGE = "kindest/node:v1.32.2";
 
         public Kind {
             nodeImage = nodeImage == null ? DEFAULT_NODE_IMAGE : nodeImage;
+            privileged = privileged == null || privileged;
         }
     }
 

@@ -48,7 +48,8 @@ final class TopologyRules {
                     out.add(new Problem(at + ".loopback[" + i + "]", ip + " is already " + other + "'s address"));
                 }
             }
-            if (node.container() != null && !node.isContainer()) {
+            boolean kindNode = "kind".equals(t.backend()) && (node.has("control-plane") || node.has("calico-node"));
+            if (node.container() != null && !node.isContainer() && !kindNode) {
                 out.add(new Problem(at + ".container", "container: settings need an image: to run the node as a container"));
             }
             if (node.bgp() != null) {

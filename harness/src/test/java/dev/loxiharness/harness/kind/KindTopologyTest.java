@@ -27,7 +27,7 @@ class KindTopologyTest {
         assertThat(c.cgroupns()).isEqualTo("private");
         assertThat(c.securityOpt()).containsExactly("seccomp=unconfined", "apparmor=unconfined");
         assertThat(c.tmpfs()).containsExactly("/tmp", "/run");
-        assertThat(c.volumes()).containsExactly("/var", "/lib/modules:/lib/modules:ro");
+        assertThat(c.volumes()).containsExactly("/var", "/lib/modules:/lib/modules:ro", KindTopology.imagesDir("seed-kind") + ":/kind/images:ro");
         assertThat(node1.interfaces()).isEqualTo(seed.nodes().get("node1").interfaces());
         assertThat(node1.routes()).isEqualTo(seed.nodes().get("node1").routes());
         assertThat(t.nodes().get("lb")).isEqualTo(seed.nodes().get("lb"));

@@ -67,6 +67,11 @@ final class RecordingRuntime implements ClusterRuntime {
     }
 
     @Override
+    public void dropSavedImages(Path tar) {
+        record("drop " + tar);
+    }
+
+    @Override
     public void removeNode(ClusterLayout.ClusterNode node) {
         calls.add("remove " + node.node());
         running.remove(node.container());
