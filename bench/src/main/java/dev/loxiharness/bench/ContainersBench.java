@@ -27,7 +27,7 @@ final class ContainersBench extends Benchmark {
             report.fail("Docker engine", "bin/start-docker: " + TopologyBench.tail(engine.result()));
             return;
         }
-        for (String image : List.of("loxiharness/loxilb", "loxiharness/debian-base")) {
+        for (String image : List.of("loxiharness/loxilb", "loxiharness/loxi-ccm", "loxiharness/debian-base")) {
             String ids = Procs.run(List.of("docker", "images", "-q", image), null, Duration.ofSeconds(30)).result().stdout().strip();
             if (!ids.isEmpty()) {
                 List<String> rmi = new ArrayList<>(List.of("docker", "rmi", "-f"));
