@@ -32,9 +32,15 @@ public final class CalicoConfig {
     private CalicoConfig() {
     }
 
-    /** The images of the release, as its manifest names them ({@code docker.io/calico/node:v3.29.3}, ...). */
+    /**
+     * The images of the release as its manifest names them: {@code docker.io/calico/node:v3.29.3}
+     * and its two siblings up to v3.30, {@code quay.io/...} from v3.31 (read from the releases'
+     * manifests/calico.yaml). Where the manifest is at hand, {@link #imagesOf} it says for itself.
+     */
     public static List<String> images(Topology.CalicoCluster calico) {
-        return COMPONENTS.stream().map(c -> "docker.io/" + c + ":" + calico.version()).toList();
+        String[] v = calico.version().substring(1).split("\\.");
+        String registry = Integer.parseInt(v[0]) > 3 || Integer.parseInt(v[1]) >= 31 ? "quay.io/" : "docker.io/";
+        return COMPONENTS.stream().map(c -> registry + c + ":" + calico.version()).toList();
     }
 
     /** The environment the {@code calico-node} container gets, over the manifest's defaults. */

@@ -81,10 +81,18 @@ public final class KindTopology {
 
     /**
      * The images the cluster's nodes import (never pull): kindest/node itself is not among them.
-     * Calico's three, those of the topology's manifests (the seed's nginx), and loxi-ccm.
+     * Calico's (as its manifest names them, or as the release is known to), those of the topology's
+     * manifests (the seed's nginx), and loxi-ccm.
      */
     public static List<String> clusterImages(Topology t) {
-        List<String> images = new ArrayList<>(CalicoConfig.images(t.kubernetes().calico()));
+        Path manifest = calicoManifest(t);
+        List<String> images = new ArrayList<>();
+        try {
+            images.addAll(Files.isRegularFile(manifest) ? CalicoConfig.imagesOf(Files.readString(manifest))
+                    : CalicoConfig.images(t.kubernetes().calico()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Calico's manifest " + manifest + ": " + e.getMessage(), e);
+        }
         manifests(t).forEach(m -> CalicoConfig.imagesOf(m).stream().filter(i -> !images.contains(i)).forEach(images::add));
         images.add(OurImage.LOXI_CCM.latest());
         return images;

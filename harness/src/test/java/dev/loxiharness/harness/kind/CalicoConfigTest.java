@@ -78,6 +78,12 @@ class CalicoConfigTest {
     }
 
     @Test
+    void calicosImagesMovedToQuayIoWithV331() {
+        assertThat(CalicoConfig.images(new Topology.CalicoCluster(null, null, "v3.30.0", null))).first().isEqualTo("docker.io/calico/node:v3.30.0");
+        assertThat(CalicoConfig.images(new Topology.CalicoCluster(null, null, "v3.31.7", null))).first().isEqualTo("quay.io/calico/node:v3.31.7");
+    }
+
+    @Test
     void theClusterImportsCalicosImagesOfTheReleaseTheManifestsImagesAndLoxiCcm() {
         assertThat(KindTopology.clusterImages(SEED_KIND)).containsExactly("docker.io/calico/node:v3.29.3", "docker.io/calico/cni:v3.29.3",
                 "docker.io/calico/kube-controllers:v3.29.3", "nginx:latest", "loxiharness/loxi-ccm:latest");

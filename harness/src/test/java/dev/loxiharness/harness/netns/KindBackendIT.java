@@ -54,7 +54,8 @@ class KindBackendIT {
         for (String f : List.of("seed-kind.yaml", "calico-bgp-config.yaml")) {
             Files.copy(HOME.resolve("topologies").resolve(f), dir.resolve(f));
         }
-        Files.copy(Path.of("src/test/resources/kind/calico-manifest-excerpt.yaml"), dir.resolve("calico-" + CALICO + ".yaml"));
+        Files.writeString(dir.resolve("calico-" + CALICO + ".yaml"),
+                Files.readString(Path.of("src/test/resources/kind/calico-manifest-excerpt.yaml")).replace("v3.29.3", CALICO));
     }
 
     private static void build(String context, Set<String> tags) {
