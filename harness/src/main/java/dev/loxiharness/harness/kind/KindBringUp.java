@@ -92,16 +92,16 @@ public final class KindBringUp {
 
     private void kubeadm() {
         ClusterLayout.ClusterNode cp = layout.controlPlane();
-        check("kubeadm init", cp, runtime.exec(cp, KUBEADM, List.of("kubeadm", "init", "--skip-phases=preflight",
-                "--config=" + KubeadmConfig.PATH, "--skip-token-print", "--v=1")));
+        check("kubeadm init", cp, runtime.exec(cp, KUBEADM, List.of("kubeadm", "init", "--config=" + KubeadmConfig.PATH,
+                "--skip-token-print", "--v=6")));
         if (layout.workers().isEmpty()) {
             kubectl("untaint control plane", Duration.ofSeconds(30), "taint", "nodes", "--all", "node-role.kubernetes.io/control-plane-");
             kubectl("label control plane", Duration.ofSeconds(30), "label", "nodes", "--all",
                     "node.kubernetes.io/exclude-from-external-load-balancers-");
         }
         for (ClusterLayout.ClusterNode w : layout.workers()) {
-            check("kubeadm join " + w.node(), w, runtime.exec(w, KUBEADM, List.of("kubeadm", "join", "--skip-phases=preflight",
-                    "--config=" + KubeadmConfig.PATH, "--v=1")));
+            check("kubeadm join " + w.node(), w, runtime.exec(w, KUBEADM, List.of("kubeadm", "join", "--config",
+                    KubeadmConfig.PATH, "--v=6")));
         }
         progress.step("kind: kubeadm init on " + cp.node() + (layout.workers().isEmpty() ? " (single node: taint removed)"
                 : ", join on " + String.join(", ", layout.workers().stream().map(ClusterLayout.ClusterNode::node).toList())));

@@ -23,6 +23,8 @@ public final class KubeadmConfig {
     /** kind's well-known token: the cluster lives only as long as the topology and is reached only from inside it. */
     public static final String TOKEN = "abcdef.0123456789abcdef";
     public static final String PATH = "/kind/kubeadm.conf";
+    /** Preflight checks would pull images (ours are imported) and trip over a node in a container; kind skips them in the config. */
+    static final List<String> SKIP_PHASES = List.of("preflight");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
@@ -49,6 +51,7 @@ public final class KubeadmConfig {
         init.put("bootstrapTokens", List.of(map("token", TOKEN)));
         init.put("localAPIEndpoint", map("advertiseAddress", cp.ip(), "bindPort", 6443));
         init.put("nodeRegistration", nodeRegistration(layout, cp));
+        init.put("skipPhases", SKIP_PHASES);
 
         Map<String, Object> kubelet = doc("kubelet.config.k8s.io/v1beta1", "KubeletConfiguration");
         kubelet.put("cgroupDriver", "systemd");
@@ -59,6 +62,7 @@ public final class KubeadmConfig {
 
         Map<String, Object> proxy = doc("kubeproxy.config.k8s.io/v1alpha1", "KubeProxyConfiguration");
         proxy.put("mode", "iptables");
+        proxy.put("iptables", map("minSyncPeriod", "1s"));
         proxy.put("conntrack", map("maxPerCore", 0));
         return write(List.of(cluster, init, kubelet, proxy));
     }
@@ -69,6 +73,7 @@ public final class KubeadmConfig {
         join.put("discovery", map("bootstrapToken", map("apiServerEndpoint", layout.apiServer(), "token", TOKEN,
                 "unsafeSkipCAVerification", true)));
         join.put("nodeRegistration", nodeRegistration(layout, node));
+        join.put("skipPhases", SKIP_PHASES);
         return write(List.of(join));
     }
 

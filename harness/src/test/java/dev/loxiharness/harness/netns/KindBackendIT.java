@@ -105,11 +105,11 @@ class KindBackendIT {
         try {
             String cp = calls("itkind-node1");
             assertThat(cp).contains("ctr --namespace=k8s.io images import --all-platforms --digests /kind/images/kind-images.tar")
-                    .contains("kubeadm init --skip-phases=preflight --config=/kind/kubeadm.conf")
+                    .contains("kubeadm init --config=/kind/kubeadm.conf --skip-token-print")
                     .contains("kubectl --kubeconfig=/etc/kubernetes/admin.conf create -f /kind/manifests/calico.yaml")
                     .contains("kubectl --kubeconfig=/etc/kubernetes/admin.conf apply -f /kind/manifests/loxi-ccm.yaml");
             assertThat(cp.indexOf("kubeadm init")).isLessThan(cp.indexOf("create -f /kind/manifests/calico.yaml"));
-            assertThat(calls("itkind-node2")).contains("kubeadm join --skip-phases=preflight --config=/kind/kubeadm.conf")
+            assertThat(calls("itkind-node2")).contains("kubeadm join --config /kind/kubeadm.conf")
                     .contains("ctr --namespace=k8s.io images import");
             assertThat(topo.node("node1").exec("cat", "/kind/kubeadm.conf").stdout()).contains("advertiseAddress: 192.168.57.101");
             assertThat(topo.node("node2").exec("cat", "/kind/manifests/bgp-configuration.yaml").ok()).isFalse();
