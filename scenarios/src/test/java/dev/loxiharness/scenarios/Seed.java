@@ -22,11 +22,15 @@ import org.awaitility.core.ThrowingRunnable;
  * The seed document's facts as the selected topology file states them (seed.yaml: loxilb at
  * 192.168.57.4, the VIP 123.123.123.15:8888, Calico AS 64512, ...): the scenarios read them from the
  * model, never from a copy, so they run unchanged on another topology that says other numbers.
+ * On a real cluster (backend kind) Calico picks its blocks and nginx is the stock image: the file
+ * names no blocks ({@code podBlocks} empty, so the pod CIDR stands for them) and
+ * {@code simulatedPods} is false (no {@code /ip} page that echoes the source address).
  */
 record Seed(String lb, String router, String client, String node1,
             String vip, int port, String service, String manifest, String loxicmdRow,
             String clientIp, String lbOnNodes, String lbOnRouter, String routerIp, String node1Ip,
-            List<String> nodeIps, long calicoAs, long routerAs, List<String> podBlocks, boolean bgp) {
+            List<String> nodeIps, long calicoAs, long routerAs, List<String> podBlocks, String podCidr, boolean bgp,
+            boolean simulatedPods) {
 
     /** BGP converges in about a second with the topologies' timers; the budgets leave room for a slow machine. */
     static final Duration CONVERGE = Duration.ofSeconds(30);
@@ -62,7 +66,8 @@ record Seed(String lb, String router, String client, String node1,
                 addressOn(lbNode, routerNet), addressOn(routerNode, routerNet), t.nodes().get(node1).primaryAddress(),
                 kubeNodes.stream().map(n -> t.nodes().get(n).primaryAddress()).toList(),
                 t.kubernetes().calico().asNumber(), routerNode.bgp() == null ? 0 : routerNode.bgp().as(), List.copyOf(blocks),
-                lbNode.loxilb() != null && lbNode.loxilb().gobgpConfig() != null);
+                t.kubernetes().podCidr(), lbNode.loxilb() != null && lbNode.loxilb().gobgpConfig() != null,
+                !"kind".equals(t.backend()));
     }
 
     private static String withRole(Topology t, String role) {

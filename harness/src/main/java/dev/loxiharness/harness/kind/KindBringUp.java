@@ -2,6 +2,10 @@ package dev.loxiharness.harness.kind;
 
 import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.harness.backend.Progress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +25,9 @@ import java.util.List;
  */
 public final class KindBringUp {
     public static final String ADMIN_KUBECONFIG = "/etc/kubernetes/admin.conf";
+    /** Where a node's {@code birdc} is: a wrapper that runs Calico's birdcl in the node's calico-node container. */
+    public static final String BIRDC = "/usr/local/bin/birdc";
+    private static final String BIRDC_WRAPPER = resource("/kind/birdc");
     private static final Duration BOOT = Duration.ofSeconds(60);
     private static final Duration KUBEADM = Duration.ofMinutes(4);
     private static final Duration READY = Duration.ofMinutes(4);
@@ -63,7 +70,11 @@ public final class KindBringUp {
             apply("calico", workload.calicoManifest(), List.of("create"));
             kubectl("calico-node ready", READY, "-n", "kube-system", "rollout", "status", "daemonset/calico-node", "--timeout=240s");
             kubectl("nodes ready", READY, "wait", "--for=condition=Ready", "nodes", "--all", "--timeout=240s");
-            progress.step("kind: Calico running in BGP mode on every node, nodes Ready");
+            for (ClusterLayout.ClusterNode n : layout.nodes()) {
+                runtime.copyFile(n, BIRDC, BIRDC_WRAPPER);
+                check("birdc in " + n.node(), n, runtime.exec(n, Duration.ofSeconds(10), List.of("chmod", "755", BIRDC)));
+            }
+            progress.step("kind: Calico running in BGP mode on every node, nodes Ready; birdc in a node asks its calico-node");
             apply("bgp-configuration", workload.bgpConfiguration(), List.of("apply"));
             for (int i = 0; i < workload.manifests().size(); i++) {
                 apply("manifest-" + (i + 1), workload.manifests().get(i), List.of("apply"));
@@ -128,6 +139,14 @@ public final class KindBringUp {
             String[] lines = out.split("\n");
             throw new StepFailed(step, "exit " + r.exitCode() + " on " + node.node() + ": "
                     + String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 15), lines.length)));
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = KindBringUp.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -42,9 +42,12 @@ class KindBringUpTest {
         assertThat(index(c, "exec node1 kubectl --kubeconfig=/etc/kubernetes/admin.conf apply -f /kind/manifests/manifest-2.yaml"))
                 .isLessThan(index(c, "exec node1 kubectl --kubeconfig=/etc/kubernetes/admin.conf apply -f /kind/manifests/loxi-ccm.yaml"));
         assertThat(c.get(c.size() - 1)).contains("rollout status deployment/loxi-cloud-controller-manager");
+        assertThat(index(c, "copy node2 /usr/local/bin/birdc")).as("birdc reaches Calico's BIRD once calico-node runs")
+                .isGreaterThan(index(c, "exec node1 kubectl --kubeconfig=/etc/kubernetes/admin.conf -n kube-system rollout status daemonset/calico-node"));
+        assertThat(c).contains("exec node2 chmod 755 /usr/local/bin/birdc");
         assertThat(c).noneMatch(l -> l.contains("taint")).noneMatch(l -> l.startsWith("remove"));
         assertThat(rt.running).containsExactly("seed-kind-node1", "seed-kind-node2");
-        assertThat(c).allMatch(l -> !l.startsWith("exec") || l.startsWith("exec node1 kubectl") || l.contains("kubeadm"),
+        assertThat(c).allMatch(l -> !l.startsWith("exec") || l.startsWith("exec node1 kubectl") || l.contains("kubeadm") || l.contains("birdc"),
                 "kubectl runs in the control plane, never on the host");
     }
 

@@ -117,6 +117,9 @@ class KindBackendIT {
                     .contains("apiVersion: crd.projectcalico.org/v1").contains("peerIP: 192.168.57.4");
             assertThat(topo.node("node1").exec("cat", "/kind/manifests/calico.yaml").stdout())
                     .contains("IP_AUTODETECTION_METHOD").contains("kubernetes-services-endpoint");
+            assertThat(topo.node("node2").exec("test", "-x", "/usr/local/bin/birdc").ok()).as("birdc wrapper in node2").isTrue();
+            assertThat(topo.node("node1").exec("birdc", "show", "protocols").stderr()).as("the stand-in has no crictl: the wrapper says what it tried")
+                    .contains("crictl");
             assertThat(topo.node("node1").exec("ls", "/kind/images").stdout()).as("the saved images are gone once imported").isBlank();
             var api = Commands.run(List.of("ip", "netns", "exec", "lxh-itkind-node1", "curl", "-s", "-m", "3", "-o", "/dev/null", "-w",
                     "%{http_code}", "http://192.168.57.4:11111/netlox/v1/config/loadbalancer/all"));
