@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -173,18 +175,39 @@ public final class NetnsBackend implements Backend {
         }
     }
 
+    /**
+     * Starts every node's roles. Container nodes start on a thread of their own, beside the
+     * namespace nodes: creating, starting and wiring a container takes seconds that the namespace
+     * daemons need not wait for.
+     */
     private static void startRoles(NetnsTopology topo, Progress progress) {
         Topology t = topo.topology();
-        for (Map.Entry<String, Topology.Node> e : t.nodes().entrySet()) {
-            for (String role : e.getValue().roles()) {
-                Roles.find(role).ifPresent(r -> r.start(topo.node(e.getKey()), t));
+        CompletableFuture<Void> containers = CompletableFuture.runAsync(() -> {
+            for (ContainerNode c : topo.containers()) {
+                startRolesOf(topo, c.name());
+                if (!ClusterLayout.isKindNode(c.spec()) && Containers.pid(c.container()) == 0) {
+                    c.run(List.of()); // no role started a daemon in it: it runs the image's own command
+                }
+            }
+        });
+        RuntimeException failure = null;
+        try {
+            t.nodes().keySet().stream().filter(n -> !(topo.node(n) instanceof ContainerNode)).forEach(n -> startRolesOf(topo, n));
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            containers.join(); // also after a failure: the rollback must not race a container being made
+        } catch (CompletionException e) {
+            RuntimeException inContainer = e.getCause() instanceof RuntimeException r ? r : e;
+            if (failure == null) {
+                failure = inContainer;
+            } else {
+                failure.addSuppressed(inContainer);
             }
         }
-
-        for (ContainerNode c : topo.containers()) {
-            if (!ClusterLayout.isKindNode(c.spec()) && Containers.pid(c.container()) == 0) {
-                c.run(List.of()); // no role started a daemon in it: it runs the image's own command
-            }
+        if (failure != null) {
+            throw failure;
         }
         progress.step("daemons started: " + topo.state().ledger().processes.size() + " ("
                 + String.join(", ", topo.state().ledger().processes.stream().map(StateDir.ProcessRecord::what).toList()) + ")"
@@ -195,6 +218,12 @@ public final class NetnsBackend implements Backend {
             }
         }
         progress.step("daemons ready");
+    }
+
+    private static void startRolesOf(NetnsTopology topo, String node) {
+        for (String role : topo.topology().nodes().get(node).roles()) {
+            Roles.find(role).ifPresent(r -> r.start(topo.node(node), topo.topology()));
+        }
     }
 
     /** Whether the node forwards packets: one of its roles does, or kube-proxy runs in it. */
