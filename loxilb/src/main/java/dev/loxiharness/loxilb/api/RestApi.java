@@ -63,6 +63,10 @@ public final class RestApi {
                     String vip) {
     }
 
+    /** Upstream's CIStatusEntry: the body of {@code POST /config/cistate}. */
+    record CiStateEntry(String instance, String state, String vip) {
+    }
+
     /** The BGP part of the API; {@code null} when the daemon runs without {@code -b}. */
     public interface BgpApi {
         void register(RestApi api, Javalin app);
@@ -105,8 +109,19 @@ public final class RestApi {
             }
             success(ctx);
         });
-        route(app, HandlerType.GET, "/config/cistate/all", ctx -> ctx.json(Map.of("Attr", List.of(
-                new CiStatus("llb-inst0", "NOT_DEFINED", null, "0.0.0.0")))));
+        route(app, HandlerType.GET, "/config/cistate/all", ctx -> ctx.json(Map.of("Attr", lb.clusters().all().stream()
+                .map(i -> new CiStatus(i.name(), i.state().name(), null, i.vip())).toList())));
+        route(app, HandlerType.POST, "/config/cistate", ctx -> {
+            CiStateEntry e = body(ctx, CiStateEntry.class);
+            if (e == null || e.state() == null) {
+                throw new SchemaException(SchemaException.REQUIRED, "state in body is required");
+            }
+            if (e.vip() != null && !e.vip().isBlank() && !Ipv4.isAddress(e.vip())) {
+                throw new RuleException(RuleError.CI_STATE, "vip " + e.vip());
+            }
+            lb.clusters().set(e.instance(), e.state(), e.vip());
+            success(ctx);
+        });
         route(app, HandlerType.GET, "/version", ctx -> ctx.json(
                 orderedMap("buildInfo", "java-loxilb (nftables data plane)", "version", version)));
         route(app, HandlerType.GET, "/status/process", ctx -> ctx.json(Map.of("processAttr", List.of(processInfo()))));

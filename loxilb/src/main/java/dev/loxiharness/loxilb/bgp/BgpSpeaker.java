@@ -1,5 +1,6 @@
 package dev.loxiharness.loxilb.bgp;
 
+import dev.loxiharness.loxilb.rules.HaState;
 import dev.loxiharness.loxilb.rules.LbRule;
 import dev.loxiharness.loxilb.rules.RuleEvents;
 import io.grpc.StatusRuntimeException;
@@ -47,6 +48,8 @@ public final class BgpSpeaker implements RuleEvents, AutoCloseable {
     private final AtomicBoolean resyncQueued = new AtomicBoolean();
     private volatile GlobalConfig global;
     private volatile long localAsn;
+    /** The default cluster instance's HA state, which decides the VIPs' MED and local preference. */
+    private volatile HaState ha = HaState.NOT_DEFINED;
     private volatile boolean closed;
 
     /**
@@ -99,7 +102,7 @@ public final class BgpSpeaker implements RuleEvents, AutoCloseable {
                     addPeerQuietly(n);
                 }
                 if (localAsn != 0) {
-                    vipRefs.keySet().forEach(vip -> client.announce(vip, localAsn));
+                    vipRefs.keySet().forEach(vip -> client.announce(vip, localAsn, ha));
                 }
             }
             client.watchBestPaths(this::queueResync, () -> {
@@ -131,7 +134,7 @@ public final class BgpSpeaker implements RuleEvents, AutoCloseable {
         int refs = vipRefs.merge(vip, 1, Integer::sum);
         if (refs == 1 && localAsn != 0) {
             try {
-                client.announce(vip, localAsn);
+                client.announce(vip, localAsn, ha);
             } catch (StatusRuntimeException e) {
                 LOG.warn("VIP {} not advertised now ({}); it will be when gobgpd is back", vip, e.getStatus());
             }
@@ -166,6 +169,25 @@ public final class BgpSpeaker implements RuleEvents, AutoCloseable {
         }
     }
 
+    /**
+     * The default instance's HA state changed ({@code POST /config/cistate}): every VIP is advertised
+     * again with the master's or the backup's attributes, as upstream's UpdateCIState does.
+     */
+    public synchronized void haStateChanged(HaState state) {
+        ha = state;
+        if (localAsn == 0) {
+            return;
+        }
+        for (String vip : vipRefs.keySet()) {
+            try {
+                client.announce(vip, localAsn, ha);
+            } catch (StatusRuntimeException e) {
+                LOG.warn("VIP {} not advertised again as {} ({})", vip, ha, e.getStatus());
+            }
+        }
+        LOG.info("HA state {}: {} VIPs advertised again", ha, vipRefs.size());
+    }
+
     /** POST /config/bgp/global: starts BGP with these settings (kept for restarts). */
     public synchronized void setGlobal(GlobalConfig g) {
         this.global = g;
@@ -173,7 +195,7 @@ public final class BgpSpeaker implements RuleEvents, AutoCloseable {
             client.startBgp(g.asn(), g.routerId(), g.listenPort());
         }
         localAsn = client.global().getAsn();
-        vipRefs.keySet().forEach(vip -> client.announce(vip, localAsn));
+        vipRefs.keySet().forEach(vip -> client.announce(vip, localAsn, ha));
         client.watchBestPaths(this::queueResync, () -> { });
     }
 

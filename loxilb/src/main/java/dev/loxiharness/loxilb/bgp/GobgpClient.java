@@ -6,6 +6,7 @@ import apipb.GobgpApiGrpc;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
+import dev.loxiharness.loxilb.rules.HaState;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -91,26 +92,35 @@ public final class GobgpClient implements AutoCloseable {
         return out;
     }
 
-    /** Advertises {@code vip}/32 as upstream loxilb does: origin IGP, next hop self, AS_SET of the local AS. */
-    public void announce(String vip, long localAsn) {
+    /**
+     * Advertises {@code vip}/32 as upstream loxilb does: origin IGP, next hop self, AS_SET of the
+     * local AS, and for a MASTER local preference 5000 and MED 10, for a BACKUP 100 and 20
+     * (upstream's HighLocalPref/HighMed and LowLocalPref/LowMed), so routers prefer the master.
+     */
+    public void announce(String vip, long localAsn, HaState ha) {
         call().addPath(Gobgp.AddPathRequest.newBuilder().setTableType(Gobgp.TableType.GLOBAL)
-                .setPath(vipPath(vip, localAsn)).build());
+                .setPath(vipPath(vip, localAsn, ha)).build());
     }
 
     public void withdraw(String vip, long localAsn) {
         call().deletePath(Gobgp.DeletePathRequest.newBuilder().setTableType(Gobgp.TableType.GLOBAL)
-                .setFamily(IPV4_UNICAST).setPath(vipPath(vip, localAsn)).build());
+                .setFamily(IPV4_UNICAST).setPath(vipPath(vip, localAsn, HaState.NOT_DEFINED)).build());
     }
 
-    private static Gobgp.Path vipPath(String vip, long localAsn) {
-        return Gobgp.Path.newBuilder()
+    private static Gobgp.Path vipPath(String vip, long localAsn, HaState ha) {
+        Gobgp.Path.Builder p = Gobgp.Path.newBuilder()
                 .setFamily(IPV4_UNICAST)
                 .setNlri(Any.pack(Attribute.IPAddressPrefix.newBuilder().setPrefix(vip).setPrefixLen(32).build()))
                 .addPattrs(Any.pack(Attribute.OriginAttribute.newBuilder().setOrigin(0).build()))
                 .addPattrs(Any.pack(Attribute.NextHopAttribute.newBuilder().setNextHop("0.0.0.0").build()))
                 .addPattrs(Any.pack(Attribute.AsPathAttribute.newBuilder().addSegments(Attribute.AsSegment.newBuilder()
-                        .setType(Attribute.AsSegment.Type.AS_SET).addNumbers((int) localAsn)).build()))
-                .build();
+                        .setType(Attribute.AsSegment.Type.AS_SET).addNumbers((int) localAsn)).build()));
+        if (ha == HaState.MASTER || ha == HaState.BACKUP) {
+            boolean master = ha == HaState.MASTER;
+            p.addPattrs(Any.pack(Attribute.LocalPrefAttribute.newBuilder().setLocalPref(master ? 5000 : 100).build()))
+                    .addPattrs(Any.pack(Attribute.MultiExitDiscAttribute.newBuilder().setMed(master ? 10 : 20).build()));
+        }
+        return p.build();
     }
 
     /** Best paths of the global RIB learnt from peers (local paths, such as our VIPs, are left out). */

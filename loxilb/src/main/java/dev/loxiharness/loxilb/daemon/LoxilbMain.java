@@ -5,6 +5,7 @@ import dev.loxiharness.loxilb.api.RestApi;
 import dev.loxiharness.loxilb.bgp.BgpSpeaker;
 import dev.loxiharness.loxilb.dataplane.Nft;
 import dev.loxiharness.loxilb.dataplane.NftDataplane;
+import dev.loxiharness.loxilb.lb.ClusterInstances;
 import dev.loxiharness.loxilb.lb.LoadBalancer;
 import dev.loxiharness.loxilb.store.RuleStore;
 import io.javalin.Javalin;
@@ -167,6 +168,11 @@ public final class LoxilbMain implements Callable<Integer> {
         LoadBalancer lb = new LoadBalancer(dataplane, new RuleStore(configPath));
         if (speaker != null) {
             lb.setRuleEvents(speaker);
+            lb.clusters().onChange((instance, state) -> {
+                if (ClusterInstances.DEFAULT.equals(instance)) {
+                    speaker.haStateChanged(state);
+                }
+            });
             speaker.start();
         }
         lb.restore();

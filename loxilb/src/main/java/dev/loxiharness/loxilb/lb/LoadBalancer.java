@@ -35,6 +35,7 @@ public final class LoadBalancer implements AutoCloseable {
     private static final int DEFAULT_PROBE_RETRIES = 2;
 
     private final RuleTable table = new RuleTable();
+    private final ClusterInstances clusters = new ClusterInstances();
     private final Dataplane dataplane;
     private final RuleStore store;
     private volatile RuleEvents events = RuleEvents.NONE;
@@ -45,6 +46,11 @@ public final class LoadBalancer implements AutoCloseable {
     private final Map<RuleKey, byte[]> stored = new LinkedHashMap<>();
     private final EndpointProber prober;
     private final ChangeApplier applier;
+
+    /** The cluster instances' HA states ({@code /config/cistate}). */
+    public ClusterInstances clusters() {
+        return clusters;
+    }
 
     public LoadBalancer(Dataplane dataplane, RuleStore store) {
         this.dataplane = dataplane;

@@ -31,6 +31,7 @@ public enum RuleError {
     NO_NEIGHBOUR("no neigh found"),
     NEIGHBOUR_EXISTS("bgp-neigh exists error"),
     BGP_ARGS("malformed-bgp-args error"),
+    CI_STATE("invalid cluster-state"),
     /** Not upstream's: a mode or selection that upstream has but nftables cannot do. */
     UNSUPPORTED("malformed-service unsupported error"),
     /** Not upstream's: the data plane refused the change (nothing was applied). */
@@ -44,6 +45,6 @@ public enum RuleError {
 
     /** Our own errors carry their detail in the answer; upstream's are answered verbatim. */
     public boolean detailed() {
-        return this == UNSUPPORTED || this == DATAPLANE || this == BGP_ARGS;
+        return this == UNSUPPORTED || this == DATAPLANE || this == BGP_ARGS || this == CI_STATE;
     }
 }

@@ -163,4 +163,17 @@ class RestApiTest {
         assertThat(bgp.statusCode()).isEqualTo(403);
         assertThat(bgp.body()).contains("loxilb BGP mode is disabled");
     }
+
+    @Test
+    void cistateSetsAnInstancesHaStateAndRefusesAnUnknownOne() throws Exception {
+        assertThat(call("POST", "/config/cistate", "{\"instance\":\"llb-inst0\",\"state\":\"MASTER\",\"vip\":\"0.0.0.0\"}")
+                .statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/config/cistate/all", null).body())
+                .isEqualTo("{\"Attr\":[{\"instance\":\"llb-inst0\",\"state\":\"MASTER\",\"sync\":null,\"vip\":\"0.0.0.0\"}]}");
+        HttpResponse<String> bad = call("POST", "/config/cistate", "{\"instance\":\"llb-inst0\",\"state\":\"PRIMARY\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("invalid cluster-state");
+        assertThat(call("GET", "/config/cistate/all", null).body()).contains("\"state\":\"MASTER\"");
+        call("POST", "/config/cistate", "{\"state\":\"NOT_DEFINED\"}");
+    }
 }
