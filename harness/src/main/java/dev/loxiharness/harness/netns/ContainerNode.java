@@ -118,7 +118,7 @@ final class ContainerNode extends NetworkNamespaceNode {
         caps.addAll(c.capAdd());
         String name = containerName(node, spec);
         Map<String, String> labels = Map.of(Containers.TOPOLOGY_LABEL, topology, Containers.NODE_LABEL, node);
-        Map<String, String> sysctls = NetnsBackend.forwards(spec) ? Map.of("net.ipv4.ip_forward", "1") : Map.of();
+        Map<String, String> sysctls = NetnsBackend.sysctls(spec);
         return new Containers.Spec(name, image, name, argv, List.copyOf(caps), c.privileged(), c.securityOpt(), c.tmpfs(), c.env(),
                 labels, sysctls, c.volumes(), c.cgroupns());
     }

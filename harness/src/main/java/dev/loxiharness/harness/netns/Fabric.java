@@ -135,8 +135,11 @@ final class Fabric {
         node.routes().forEach(r -> b.add("route replace " + r.to() + " via " + r.via()));
         b.run();
         lanBatch.run();
-        if (NetnsBackend.forwards(node)) {
-            Commands.run(List.of("ip", "netns", "exec", namespace, "sysctl", "-qw", "net.ipv4.ip_forward=1")).orThrow();
+        Map<String, String> sysctls = NetnsBackend.sysctls(node);
+        if (!sysctls.isEmpty()) {
+            List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "sysctl", "-qw"));
+            sysctls.forEach((k, v) -> argv.add(k + "=" + v));
+            Commands.run(argv).orThrow();
         }
     }
 

@@ -22,6 +22,7 @@ import dev.loxiharness.harness.state.StateDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -224,6 +225,21 @@ public final class NetnsBackend implements Backend {
         for (String role : topo.topology().nodes().get(node).roles()) {
             Roles.find(role).ifPresent(r -> r.start(topo.node(node), topo.topology()));
         }
+    }
+
+    /**
+     * The kernel settings of the node's network namespace: forwarding where it forwards, and on a
+     * router ECMP per flow (ports in the hash, as routers in front of two loxilbs do).
+     */
+    static Map<String, String> sysctls(Topology.Node node) {
+        Map<String, String> s = new LinkedHashMap<>();
+        if (forwards(node)) {
+            s.put("net.ipv4.ip_forward", "1");
+        }
+        if (node.has("router")) {
+            s.put("net.ipv4.fib_multipath_hash_policy", "1");
+        }
+        return s;
     }
 
     /** Whether the node forwards packets: one of its roles does, or kube-proxy runs in it. */

@@ -110,9 +110,7 @@ final class NetnsPlan {
             }
             lines.add("  loopback   lo up" + (node.loopback().isEmpty() ? "" : ", " + String.join(", ", node.loopback())));
             node.routes().forEach(r -> lines.add("  route      " + r.to() + " via " + r.via()));
-            if (NetnsBackend.forwards(node)) {
-                lines.add("  forwarding net.ipv4.ip_forward=1");
-            }
+            NetnsBackend.sysctls(node).forEach((k, v) -> lines.add("  sysctl     " + k + "=" + v));
             lines.add("  roles      " + String.join(", ", node.roles()));
             for (String role : node.roles()) {
                 roleLines(role, node, planned).forEach(l -> lines.add("    " + l));
