@@ -22,7 +22,7 @@ import java.util.Map;
  */
 public final class BenchMain {
     static final List<Benchmark> ALL = List.of(new RulesBench(), new TrafficBench(), new StartupBench(),
-            new LoxicmdBench(), new TopologyBench(), new KubernetesBench(), new ContainersBench(), new KindBench());
+            new LoxicmdBench(), new TopologyBench(), new KubernetesBench(), new ContainersBench(), new KindBench(), new FaultsBench());
 
     private BenchMain() {
     }
