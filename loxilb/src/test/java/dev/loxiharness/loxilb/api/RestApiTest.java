@@ -123,6 +123,16 @@ class RestApiTest {
     }
 
     @Test
+    void aBroadcastVipIsA400WithUpstreamsBody() throws Exception {
+        HttpResponse<String> r = call("POST", "/config/loadbalancer", RULE.replace("123.123.123.15", "255.255.255.255"));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).isEqualTo("{\"code\":400,\"fields\":null,\"message\":\"Malformed arguments for API call\","
+                + "\"result\":\"malformed-service error\"}");
+        assertThat(lb.rules()).isEmpty();
+        assertThat(dataplane.applied).isEmpty();
+    }
+
+    @Test
     void concurrentPostsOfTheSameRuleCreateItOnce() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
