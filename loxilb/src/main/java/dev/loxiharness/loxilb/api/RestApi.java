@@ -253,7 +253,7 @@ public final class RestApi {
 
     /** Decodes a JSON body the way go-openapi does: unparseable is 400, a wrong type 422. */
     public static <T> T body(Context ctx, Class<T> type) {
-        String raw = ctx.body();
+        String raw = readBody(ctx);
         if (raw.isBlank()) {
             throw new SchemaException(SchemaException.REQUIRED, "body in body is required");
         }
@@ -267,6 +267,22 @@ public final class RestApi {
         } catch (JsonProcessingException e) {
             throw new SchemaException(SchemaException.PARSE, "parsing body from \"\" failed, because "
                     + e.getOriginalMessage().split("\n")[0]);
+        }
+    }
+
+    /**
+     * The body as text. A body that cannot be read (a broken chunked encoding, a connection cut
+     * mid-body) is the client's fault: Jetty throws its {@code EofException} out of Javalin's
+     * {@code ctx.body()} undeclared, and Javalin takes that for a client that went away and
+     * answers a bare 500 without calling any exception handler.
+     */
+    private static String readBody(Context ctx) {
+        try {
+            return ctx.body();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) { // checked, thrown undeclared by Kotlin code
+            throw new SchemaException(SchemaException.PARSE, "the request body could not be read: " + e.getMessage());
         }
     }
 
