@@ -52,6 +52,7 @@ public final class RestApi {
     private final String version;
     private final BgpApi bgp;
     private final List<Route> routes = new ArrayList<>();
+    private TokenAuth auth;
 
     private record Route(HandlerType method, Pattern path) {
     }
@@ -74,6 +75,12 @@ public final class RestApi {
         this.bgp = bgp;
     }
 
+    /** Requires upstream's token on every call (see {@link TokenAuth}); off unless called. */
+    public RestApi withAuth(TokenAuth auth) {
+        this.auth = auth;
+        return this;
+    }
+
     public Javalin create() {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -81,6 +88,9 @@ public final class RestApi {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.router.ignoreTrailingSlashes = true;
         });
+        if (auth != null) {
+            auth.register(this, app);
+        }
         route(app, HandlerType.POST, "/config/loadbalancer", this::postRule);
         route(app, HandlerType.GET, "/config/loadbalancer/all", this::getRules);
         route(app, HandlerType.DELETE, "/config/loadbalancer/all", ctx -> {
@@ -127,6 +137,11 @@ public final class RestApi {
             ctx.attribute(ANSWERED, true);
             LOG.info("{} {} -> {} {}", ctx.method(), ctx.path(), err.code(), e.getMessage());
             ctx.status(err.code()).json(err);
+        });
+        app.exception(TokenAuth.Refused.class, (e, ctx) -> {
+            ctx.attribute(ANSWERED, true);
+            LOG.info("{} {} -> {} {}", ctx.method(), ctx.path(), e.status, e.getMessage());
+            schemaError(ctx, e.status, e.status, e.getMessage());
         });
         app.exception(SchemaException.class, (e, ctx) -> {
             ctx.attribute(ANSWERED, true);
