@@ -52,6 +52,7 @@ public final class RestApi {
     private final String version;
     private final BgpApi bgp;
     private final List<Route> routes = new ArrayList<>();
+    private TokenAuth auth;
 
     private record Route(HandlerType method, Pattern path) {
     }
@@ -78,6 +79,12 @@ public final class RestApi {
         this.bgp = bgp;
     }
 
+    /** Requires upstream's token on every call (see {@link TokenAuth}); off unless called. */
+    public RestApi withAuth(TokenAuth auth) {
+        this.auth = auth;
+        return this;
+    }
+
     public Javalin create() {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -85,6 +92,9 @@ public final class RestApi {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.router.ignoreTrailingSlashes = true;
         });
+        if (auth != null) {
+            auth.register(this, app);
+        }
         route(app, HandlerType.POST, "/config/loadbalancer", this::postRule);
         route(app, HandlerType.GET, "/config/loadbalancer/all", this::getRules);
         route(app, HandlerType.DELETE, "/config/loadbalancer/all", ctx -> {
@@ -142,6 +152,11 @@ public final class RestApi {
             ctx.attribute(ANSWERED, true);
             LOG.info("{} {} -> {} {}", ctx.method(), ctx.path(), err.code(), e.getMessage());
             ctx.status(err.code()).json(err);
+        });
+        app.exception(TokenAuth.Refused.class, (e, ctx) -> {
+            ctx.attribute(ANSWERED, true);
+            LOG.info("{} {} -> {} {}", ctx.method(), ctx.path(), e.status, e.getMessage());
+            schemaError(ctx, e.status, e.status, e.getMessage());
         });
         app.exception(SchemaException.class, (e, ctx) -> {
             ctx.attribute(ANSWERED, true);
@@ -268,7 +283,7 @@ public final class RestApi {
 
     /** Decodes a JSON body the way go-openapi does: unparseable is 400, a wrong type 422. */
     public static <T> T body(Context ctx, Class<T> type) {
-        String raw = ctx.body();
+        String raw = readBody(ctx);
         if (raw.isBlank()) {
             throw new SchemaException(SchemaException.REQUIRED, "body in body is required");
         }
@@ -282,6 +297,22 @@ public final class RestApi {
         } catch (JsonProcessingException e) {
             throw new SchemaException(SchemaException.PARSE, "parsing body from \"\" failed, because "
                     + e.getOriginalMessage().split("\n")[0]);
+        }
+    }
+
+    /**
+     * The body as text. A body that cannot be read (a broken chunked encoding, a connection cut
+     * mid-body) is the client's fault: Jetty throws its {@code EofException} out of Javalin's
+     * {@code ctx.body()} undeclared, and Javalin takes that for a client that went away and
+     * answers a bare 500 without calling any exception handler.
+     */
+    private static String readBody(Context ctx) {
+        try {
+            return ctx.body();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) { // checked, thrown undeclared by Kotlin code
+            throw new SchemaException(SchemaException.PARSE, "the request body could not be read: " + e.getMessage());
         }
     }
 

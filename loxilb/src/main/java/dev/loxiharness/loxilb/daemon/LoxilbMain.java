@@ -2,6 +2,7 @@ package dev.loxiharness.loxilb.daemon;
 
 import dev.loxiharness.loxilb.api.BgpRestApi;
 import dev.loxiharness.loxilb.api.RestApi;
+import dev.loxiharness.loxilb.api.TokenAuth;
 import dev.loxiharness.loxilb.bgp.BgpSpeaker;
 import dev.loxiharness.loxilb.dataplane.Nft;
 import dev.loxiharness.loxilb.dataplane.NftDataplane;
@@ -14,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,9 +38,10 @@ import picocli.CommandLine.Option;
  * The {@code loxilb} daemon: upstream's flags where they apply, the REST API, the nftables data
  * plane in the daemon's own network namespace, and the rules restored from {@code --config-path}.
  */
-@Command(name = "loxilb", sortOptions = false, mixinStandardHelpOptions = false,
+@Command(name = "loxilb", sortOptions = false, mixinStandardHelpOptions = false, subcommands = AddUser.class,
         description = "Java loxilb: upstream loxilb's REST API and load-balancer rules on an nftables data plane.")
 public final class LoxilbMain implements Callable<Integer> {
+    static final String DEFAULT_USERS_FILE = "/etc/loxilb/users";
     /** Upstream flags this daemon accepts but does not implement, and whether each takes a value. */
     static final Map<String, Boolean> UNSUPPORTED_UPSTREAM_FLAGS = Map.ofEntries(
             Map.entry("-k", true), Map.entry("--ka", true), Map.entry("-a", false), Map.entry("--api", false),
@@ -52,10 +56,10 @@ public final class LoxilbMain implements Callable<Integer> {
             Map.entry("--fallback", false), Map.entry("--localsockpolicy", false),
             Map.entry("--sockmapsupport", false), Map.entry("--cloud", true), Map.entry("--cloudcidrblock", true),
             Map.entry("--cloudinstance", true), Map.entry("--proxyonlymode", false), Map.entry("--whitelist", true),
-            Map.entry("--clusterinterface", true), Map.entry("--userservice", false),
+            Map.entry("--clusterinterface", true),
             Map.entry("--databasehost", true), Map.entry("--databaseport", true), Map.entry("--databaseuser", true),
             Map.entry("--databasepasswordpath", true), Map.entry("--databasename", true),
-            Map.entry("--manualtoken", false), Map.entry("--manualtokenvalue", true), Map.entry("--oauth2", false),
+            Map.entry("--oauth2", false),
             Map.entry("--oauth2provider", true));
     static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "error", "warning", "notice",
             "critical", "emergency", "alert");
@@ -80,6 +84,17 @@ public final class LoxilbMain implements Callable<Integer> {
     Path tlsCertificate;
     @Option(names = "--tls-key", defaultValue = "${env:TLS_PRIVATE_KEY:-/opt/loxilb/cert/server.key}", description = "the private key to use for secure connections (default: ${DEFAULT-VALUE})")
     Path tlsKey;
+    @Option(names = "--userservice", description = "require upstream's token authentication: POST /netlox/v1/auth/login, "
+            + "then the token in the Authorization header (users from --users-file)")
+    boolean userService;
+    @Option(names = "--users-file", description = "users of --userservice, written by 'loxilb adduser' (default: <config-path>/users)")
+    Path usersFile;
+    @Option(names = "--token-expiry-minutes", defaultValue = "60", description = "lifetime of a login token (default: ${DEFAULT-VALUE}, as upstream's docs say)")
+    int tokenMinutes;
+    @Option(names = "--manualtoken", description = "require the token in the --manualtokenvalue file in the Authorization header")
+    boolean manualToken;
+    @Option(names = "--manualtokenvalue", defaultValue = "/etc/loxilb/manual_token", description = "Path of manual token (default: ${DEFAULT-VALUE})")
+    Path manualTokenPath;
     @Option(names = "--nft-table", defaultValue = "loxilb", description = "nftables table this daemon owns in its network namespace (default: ${DEFAULT-VALUE})")
     String nftTable;
     @Option(names = "--gobgp-config", description = "gobgpd config file for -b (default: the first of "
@@ -104,7 +119,8 @@ public final class LoxilbMain implements Callable<Integer> {
                 continue;
             }
             System.err.println("loxilb: " + flag + " is an upstream loxilb option that this Java loxilb does not"
-                    + " support (no eBPF, clustering or auth services here); ignored");
+                    + (flag.startsWith("--database") ? " support (--userservice reads its users from --users-file, not MySQL)"
+                    : " support (no eBPF, clustering or OAuth2 here)") + "; ignored");
             if (takesValue && !args[i].contains("=") && i + 1 < args.length) {
                 i++;
             }
@@ -162,6 +178,26 @@ public final class LoxilbMain implements Callable<Integer> {
                 return 1;
             }
         }
+        TokenAuth auth = null;
+        if (userService && manualToken) {
+            System.err.println("loxilb: give --userservice or --manualtoken, not both");
+            return 2;
+        }
+        if (userService) {
+            Path users = usersFile != null ? usersFile : configPath.resolve("users");
+            try {
+                auth = TokenAuth.users(users, Duration.ofMinutes(tokenMinutes), Clock.systemUTC());
+            } catch (IOException e) {
+                System.err.println("loxilb: --userservice: cannot read users from " + users + " (" + e.getMessage()
+                        + "); add one with: echo PASSWORD | loxilb adduser NAME --users-file " + users);
+                return 1;
+            }
+        } else if (manualToken) {
+            auth = TokenAuth.manual(manualTokenPath);
+        }
+        if (auth != null && !tls) {
+            System.err.println("loxilb: token authentication without --tls: tokens and passwords cross the network in clear");
+        }
         System.out.println("loxilb start");
         BgpSpeaker speaker = bgp ? bgpSpeaker() : null;
         NftDataplane dataplane = new NftDataplane(new Nft(), nftTable);
@@ -176,7 +212,7 @@ public final class LoxilbMain implements Callable<Integer> {
             speaker.start();
         }
         lb.restore();
-        Javalin app = new RestApi(lb, ver, speaker == null ? null : new BgpRestApi(speaker)).create();
+        Javalin app = new RestApi(lb, ver, speaker == null ? null : new BgpRestApi(speaker)).withAuth(auth).create();
         if (keyStore != null) {
             KeyStore ks = keyStore;
             app.unsafeConfig().jetty.addConnector((server, httpConfig) -> {

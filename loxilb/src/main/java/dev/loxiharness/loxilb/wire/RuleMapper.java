@@ -43,6 +43,9 @@ public final class RuleMapper {
             throw new RuleException(Ipv4.isIpv6(vip) ? RuleError.UNSUPPORTED : RuleError.MALFORMED_SERVICE,
                     Ipv4.isIpv6(vip) ? "IPv6 VIP " + vip + ": this data plane does IPv4 only" : "externalIP " + vip);
         }
+        Ipv4.unusableAsVip(vip).ifPresent(why -> {
+            throw new RuleException(RuleError.MALFORMED_SERVICE, "externalIP " + vip + " is " + why);
+        });
         String privateIp = str(a.privateIP);
         if (!privateIp.isEmpty() && !Ipv4.isAddress(privateIp)) {
             throw new RuleException(RuleError.MALFORMED_PRIVATE_IP, "privateIP " + privateIp);

@@ -122,6 +122,33 @@ class RestApiTest {
         assertThat(lb.rules()).hasSize(1);
     }
 
+    /** A raw exchange, for requests that java.net.http refuses to send. */
+    String raw(String request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", app.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void aBrokenChunkedBodyIsTheClientsError() throws Exception {
+        String answer = raw("POST /netlox/v1/config/loadbalancer HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 400 ").contains("{\"code\":400,");
+        assertThat(lb.rules()).isEmpty();
+    }
+
+    @Test
+    void aBroadcastVipIsA400WithUpstreamsBody() throws Exception {
+        HttpResponse<String> r = call("POST", "/config/loadbalancer", RULE.replace("123.123.123.15", "255.255.255.255"));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).isEqualTo("{\"code\":400,\"fields\":null,\"message\":\"Malformed arguments for API call\","
+                + "\"result\":\"malformed-service error\"}");
+        assertThat(lb.rules()).isEmpty();
+        assertThat(dataplane.applied).isEmpty();
+    }
+
     @Test
     void concurrentPostsOfTheSameRuleCreateItOnce() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();

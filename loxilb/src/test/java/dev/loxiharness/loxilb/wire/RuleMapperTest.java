@@ -61,6 +61,21 @@ class RuleMapperTest {
                 .isInstanceOfSatisfying(RuleException.class, e -> assertThat(e.result()).startsWith(error));
     }
 
+    @ParameterizedTest
+    @CsvSource({"0.0.0.0, unspecified", "255.255.255.255, broadcast", "127.0.0.1, loopback",
+            "127.255.0.9, loopback", "224.0.0.5, multicast", "239.255.255.250, multicast"})
+    void addressesThatNeverCarryAUnicastFlowAreRefusedAsVips(String vip, String why) {
+        assertThatThrownBy(() -> parse(SEED.replace("123.123.123.15", vip)))
+                .isInstanceOfSatisfying(RuleException.class, e -> assertThat(e.result()).isEqualTo("malformed-service error"))
+                .hasMessageContaining(why);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1.0.0.0", "126.255.255.255", "128.0.0.1", "223.255.255.255", "240.0.0.1", "255.255.255.254"})
+    void theirNeighboursAreFineVips(String vip) throws Exception {
+        assertThat(parse(SEED.replace("123.123.123.15", vip)).key().vip()).isEqualTo(vip);
+    }
+
     @Test
     void endpointCountMustBeOneToThirtyTwo() {
         StringBuilder eps = new StringBuilder();
