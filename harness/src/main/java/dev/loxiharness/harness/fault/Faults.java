@@ -44,6 +44,11 @@ public final class Faults {
         return new FaultRecord(at, key, d.name(), action.apply(d));
     }
 
+    /** The daemons of node or pod {@code target}, to hit one by name. */
+    public DaemonFaults on(String target) {
+        return new DaemonFaults(this, target);
+    }
+
     /** The interface {@code iface} of node {@code node}, to take down and up. */
     public LinkFault link(String node, String iface) {
         return new LinkFault(topo.node(node), iface);
