@@ -7,6 +7,7 @@ import dev.loxiharness.harness.docker.Images;
 import dev.loxiharness.harness.kube.KubeAgent;
 import dev.loxiharness.harness.kube.KubeSimulation;
 import dev.loxiharness.harness.model.Manifests;
+import dev.loxiharness.harness.kind.ClusterLayout;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.roles.BgpSessions;
 import dev.loxiharness.harness.roles.Roles;
@@ -98,7 +99,7 @@ final class NetnsPlan {
             lines.add(name + ": " + planned.describe());
             if (node.isContainer()) {
                 lines.add("  docker create " + dockerFlags(ContainerNode.containerSpec(t.name(), name, node, node.image(),
-                        planned.wouldStart().isEmpty() ? "main" : planned.wouldStart().get(0).what(), List.of("ARGV"))));
+                        processOne(node, planned), List.of("ARGV"))));
                 lines.add("  its network namespace is named " + planned.namespace() + " once it runs (ip netns attach) and wired as below;"
                         + " wired again after docker start (container watch)");
             } else {
@@ -176,6 +177,11 @@ final class NetnsPlan {
             case "client" -> List.of("client: addresses and routes only; probes run in it");
             default -> Roles.find(role).isPresent() ? List.of(role) : List.of(role + ": run by nothing on this backend");
         };
+    }
+
+    /** The daemon a container node's process 1 is, as up labels it: a kind node's init, its first role daemon, else the image's own. */
+    private static String processOne(Topology.Node node, PlannedNode planned) {
+        return ClusterLayout.isKindNode(node) ? "init" : planned.wouldStart().isEmpty() ? "main" : planned.wouldStart().get(0).what();
     }
 
     private static String dockerFlags(Containers.Spec s) {
