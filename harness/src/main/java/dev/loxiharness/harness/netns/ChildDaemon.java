@@ -28,10 +28,15 @@ final class ChildDaemon implements Daemon {
         this.self = self;
     }
 
-    /** The children of {@code parentPid} (daemon {@code parent}) running now, each named by its program. */
+    /**
+     * The children of {@code parentPid} (daemon {@code parent}) running now, each named by its
+     * program; a child running its parent's own program (a server's forked copy, such as socat's
+     * one per connection) is part of the parent, not a daemon of its own.
+     */
     static List<Daemon> childrenOf(String parent, long parentPid) {
+        String parentProgram = Processes.command(parentPid);
         return Processes.children(parentPid).stream().map(pid -> child(parent, parentPid, pid)).flatMap(Optional::stream)
-                .map(Daemon.class::cast).toList();
+                .filter(c -> !c.name().equals(parentProgram)).map(Daemon.class::cast).toList();
     }
 
     private static Optional<ChildDaemon> child(String parent, long parentPid, long pid) {
