@@ -7,6 +7,10 @@ import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.check.CheckResult;
 import dev.loxiharness.harness.check.Checks;
 import dev.loxiharness.harness.evidence.Evidence;
+import dev.loxiharness.harness.fault.DaemonFaults;
+import dev.loxiharness.harness.fault.FaultRecord;
+import dev.loxiharness.harness.fault.Faults;
+import dev.loxiharness.harness.fault.LinkFault;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.probe.BgpNeighbor;
 import dev.loxiharness.harness.probe.BgpPath;
@@ -169,6 +173,28 @@ public final class TopologyHandle {
         return Capture.start(node, topo.node(node).networkNamespace(), iface, filter, pcap,
                 c -> AllureGlue.attachFile(node + " " + iface + " capture" + (filter == null ? "" : " (" + filter + ")"),
                         "application/vnd.tcpdump.pcap", c.file(), "pcap"));
+    }
+
+    /**
+     * Faults on the daemons of node or pod {@code target} ({@code lb}, {@code router},
+     * {@code pod/nginx}), found by pid in what the topology recorded, never by name on the host:
+     * {@code topo.fault("lb").kill("loxilb")}, {@code topo.fault("lb").kill("gobgpd")} (the Java
+     * loxilb starts it again), {@code topo.fault("router").stop("bird")} then {@code start("bird")}.
+     * Each returns what was done and when ({@link FaultRecord#at()}), to measure recovery from; an
+     * unknown node, pod or daemon throws {@link IllegalArgumentException} naming what exists. The
+     * semantics are {@code ./topology fault}'s (README, "Faults").
+     */
+    public DaemonFaults fault(String target) {
+        return new Faults(topo).on(target);
+    }
+
+    /**
+     * Interface {@code iface} of {@code node} ({@code link("lb", "eth0").down()}, then {@code up()}),
+     * from the node's side: the switch port on the other end loses its carrier, and BGP sessions over
+     * the link end when their hold timer expires.
+     */
+    public LinkFault link(String node, String iface) {
+        return new Faults(topo).link(node, iface);
     }
 
     /** The topology file's own checks, run once. */

@@ -1,10 +1,12 @@
 package dev.loxiharness.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.loxiharness.harness.fault.FaultRecord;
 import dev.loxiharness.harness.probe.BgpNeighbor;
 import dev.loxiharness.harness.probe.BirdProtocol;
 import dev.loxiharness.harness.probe.Route;
@@ -108,6 +110,18 @@ class TopologyExtensionIT {
         assertThat(Files.readString(dir.resolve("nodes/lb/gobgp-neigh.txt"))).contains("192.168.20.55");
         assertThat(Files.readString(dir.resolve("index.txt"))).doesNotContain("FAIL ");
         assertThat(StateDir.of(FailingExample.name)).as("the example's topology is down").doesNotExist();
+    }
+
+    /** The handle's faults are ./topology fault's: found by pid, said what they did, unknown names refused. */
+    @Test
+    void faultsGoThroughTheHandle() throws Exception {
+        FaultRecord restarted = topo.fault("lb").restart("gobgpd");
+
+        assertThat(restarted.line()).contains("lb  gobgpd  SIGTERM pid ").contains("loxilb started it again: pid ");
+        awaitAsserted(() -> assertThat(topo.bgpNeighbors("lb")).extracting(BgpNeighbor::state).containsExactly("ESTABLISHED"));
+        assertThatThrownBy(() -> topo.fault("lb").kill("nope")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("it runs: loxilb pid ");
+        assertThat(topo.link("lb", "eth0").up().done()).startsWith("ip link set eth0 up (now: eth0");
     }
 
     private static void awaitAsserted(Runnable assertion) throws InterruptedException {

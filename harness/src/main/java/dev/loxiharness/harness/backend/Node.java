@@ -57,6 +57,14 @@ public interface Node {
     /** Starts a long-running program in the node ({@code argv[0]} found on the node's PATH); recorded for {@code down}. */
     void daemon(String what, List<String> argv);
 
+    /**
+     * The daemons running in the node that faults can hit, found from what was recorded when they
+     * started (and the processes those daemons run themselves, such as loxilb's gobgpd).
+     */
+    default List<Daemon> daemons() {
+        return List.of();
+    }
+
     /** The last lines of what daemon {@code what} printed, for error messages. */
     String logTail(String what, int lines);
 }

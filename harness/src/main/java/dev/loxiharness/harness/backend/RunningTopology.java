@@ -2,6 +2,8 @@ package dev.loxiharness.harness.backend;
 
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.StateDir;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,6 +34,17 @@ public interface RunningTopology {
                     + String.join(", ", nodes().keySet()) + ")");
         }
         return n;
+    }
+
+    /**
+     * Every place a fault can hit, by the name fault commands use: each node (its {@link Node#daemons()}),
+     * then what else the backend runs daemons in, such as the simulated kubelet's pods
+     * ({@code pod/default/nginx}).
+     */
+    default Map<String, List<Daemon>> faultTargets() {
+        Map<String, List<Daemon>> out = new LinkedHashMap<>();
+        nodes().forEach((name, node) -> out.put(name, node.daemons()));
+        return out;
     }
 
     /** kubectl against its API server; fails when the topology has no {@code kubernetes:} section. */

@@ -1,6 +1,7 @@
 package dev.loxiharness.harness.cli;
 
 import dev.loxiharness.exec.Host;
+import dev.loxiharness.exec.Paths;
 import dev.loxiharness.harness.backend.Backend;
 import dev.loxiharness.harness.backend.Backends;
 import dev.loxiharness.harness.backend.Progress;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Parameters;
             "Backends (./topology up --backend NAME, or backend: in the file):", "${BACKENDS}"},
         subcommands = {TopologyMain.Up.class, TopologyMain.PlanCmd.class, TopologyMain.Down.class, TopologyMain.Status.class,
                 TopologyMain.ListCmd.class, ImagesCommand.class, TopologyMain.Exec.class, TopologyMain.Kubectl.class, TopologyMain.Capture.class,
-                CommandLine.HelpCommand.class})
+                FaultCommand.class, CommandLine.HelpCommand.class})
 public final class TopologyMain {
     static final Path HOME = Host.home();
     static final Duration CHECK_BUDGET = Duration.ofSeconds(30);
@@ -149,9 +150,10 @@ public final class TopologyMain {
     }
 
     @Command(name = "down", mixinStandardHelpOptions = true,
-            description = "Remove a topology: its processes, namespaces, containers and state. --all sweeps every leftover.")
+            description = {"Remove a topology: its processes, namespaces, containers and state. --all sweeps every leftover.",
+                "down --all PREFIX sweeps only topologies (and leftovers) whose name starts with PREFIX."})
     static final class Down implements Callable<Integer> {
-        @Parameters(index = "0", arity = "0..1", description = "topology name (default: the only one up)")
+        @Parameters(index = "0", arity = "0..1", description = "topology name (default: the only one up); with --all a name prefix")
         String name;
         @Option(names = "--all", description = "remove every topology and anything named or labelled as ours (namespaces lxh-*, containers)")
         boolean all;
@@ -160,10 +162,16 @@ public final class TopologyMain {
         public Integer call() {
             long t0 = System.nanoTime();
             if (all) {
-                List<String> removed = Backends.sweep("", HOME);
+                List<String> removed = Backends.sweep(name == null ? "" : name, HOME);
                 System.out.println(removed.isEmpty() ? "nothing to remove" : "removed: " + String.join(", ", removed));
             } else {
                 String n = resolve(name);
+                if (!Files.exists(StateDir.of(n).resolve("state.json")) && Files.isDirectory(StateDir.of(n))) {
+                    // up was killed between making the folder and writing its ledger: nothing else was made yet
+                    Paths.deleteTree(StateDir.of(n));
+                    System.out.println("removed the state folder of " + n + " (it had no ledger: its up ended before making anything)");
+                    return 0;
+                }
                 StateDir state = StateDir.open(n);
                 Backends.named(state.ledger().backend == null ? Backends.DEFAULT : state.ledger().backend).down(state);
                 System.out.printf("removed %s in %.2f s%n", n, (System.nanoTime() - t0) / 1e9);

@@ -43,6 +43,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 public final class Containers {
     public static final String TOPOLOGY_LABEL = "loxiharness.topology";
     public static final String NODE_LABEL = "loxiharness.node";
+    /** The name of the daemon that is the container's process 1 ({@code loxilb}), for faults. */
+    public static final String DAEMON_LABEL = "loxiharness.daemon";
     private static final AtomicLong STDIN_FILES = new AtomicLong();
 
     private Containers() {
@@ -109,6 +111,35 @@ public final class Containers {
 
     public static void start(String name) {
         docker().startContainerCmd(name).exec();
+    }
+
+    /** {@code docker kill}: SIGKILL to its process 1; its restart policy then leaves it stopped, as after {@code docker stop}. */
+    public static void kill(String name) {
+        docker().killContainerCmd(name).withSignal("KILL").exec();
+    }
+
+    /** {@code docker pause}: every process of it frozen (the freezer cgroup), its namespace and links kept. */
+    public static void pause(String name) {
+        docker().pauseContainerCmd(name).exec();
+    }
+
+    public static void unpause(String name) {
+        docker().unpauseContainerCmd(name).exec();
+    }
+
+    /** {@code docker restart}: SIGTERM, SIGKILL after {@code graceSeconds}, then start. */
+    public static void restart(String name, int graceSeconds) {
+        docker().restartContainerCmd(name).withTimeout(graceSeconds).exec();
+    }
+
+    /** Whether it runs: {@code running}, {@code paused}, {@code exited}, {@code created}, ...; {@code absent} when there is none. */
+    public static String state(String name) {
+        try {
+            InspectContainerResponse.ContainerState st = docker().inspectContainerCmd(name).exec().getState();
+            return Boolean.TRUE.equals(st.getPaused()) ? "paused" : st.getStatus() == null ? "unknown" : st.getStatus();
+        } catch (NotFoundException e) {
+            return "absent";
+        }
     }
 
     /** The pid of the container's first process, 0 when it is not running. */

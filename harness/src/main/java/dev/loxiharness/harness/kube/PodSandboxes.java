@@ -83,8 +83,13 @@ final class PodSandboxes {
         if (s == null) {
             return;
         }
-        Processes.stop(s.nginx(), 500);
-        state.forgetProcess(s.nginx().pid());
+        // by the ledger, not s.nginx(): a fault may have started the pod's nginx again under a new pid
+        for (StateDir.ProcessRecord r : List.copyOf(state.ledger().processes)) {
+            if (r.namespace().equals(s.namespace())) {
+                Processes.stop(r, 500);
+                state.forgetProcess(r.pid());
+            }
+        }
         Commands.run(List.of("ip", "netns", "del", s.namespace()));
         usedIps.remove(s.ip());
     }

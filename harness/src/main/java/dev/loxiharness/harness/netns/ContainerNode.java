@@ -1,6 +1,7 @@
 package dev.loxiharness.harness.netns;
 
 import dev.loxiharness.exec.ExecResult;
+import dev.loxiharness.harness.backend.Daemon;
 import dev.loxiharness.harness.docker.Containers;
 import dev.loxiharness.harness.docker.Images;
 import dev.loxiharness.harness.model.Topology;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -93,13 +95,16 @@ final class ContainerNode extends NetworkNamespaceNode {
             Containers.execDetached(container, argv, log(what));
             return;
         }
-        run(argv);
+        run(what, argv);
     }
 
-    /** Creates and starts the container with {@code argv} as its process (empty: the image's own), then wires it. */
-    synchronized void run(List<String> argv) {
+    /**
+     * Creates and starts the container with {@code argv} as its process (empty: the image's own),
+     * then wires it; {@code what} names that process for faults ({@code ./topology fault lb kill loxilb}).
+     */
+    synchronized void run(String what, List<String> argv) {
         state.recordContainer(container);
-        Containers.create(containerSpec(topology, name(), spec(), image(), argv));
+        Containers.create(containerSpec(topology, name(), spec(), image(), what, argv));
         created = true;
         staged.forEach((p, content) -> Containers.copyFile(container, p, content.getBytes(StandardCharsets.UTF_8), 0644));
         staged.clear();
@@ -112,12 +117,12 @@ final class ContainerNode extends NetworkNamespaceNode {
      * {@code capAdd}, privileged only when the file says so, our labels, forwarding on where the node
      * forwards. Made nothing; {@code ./topology plan} shows the same.
      */
-    static Containers.Spec containerSpec(String topology, String node, Topology.Node spec, String image, List<String> argv) {
+    static Containers.Spec containerSpec(String topology, String node, Topology.Node spec, String image, String what, List<String> argv) {
         Topology.Container c = spec.container() != null ? spec.container() : Topology.Container.DEFAULTS;
         Set<String> caps = new LinkedHashSet<>(DEFAULT_CAPS);
         caps.addAll(c.capAdd());
         String name = containerName(node, spec);
-        Map<String, String> labels = Map.of(Containers.TOPOLOGY_LABEL, topology, Containers.NODE_LABEL, node);
+        Map<String, String> labels = Map.of(Containers.TOPOLOGY_LABEL, topology, Containers.NODE_LABEL, node, Containers.DAEMON_LABEL, what);
         Map<String, String> sysctls = NetnsBackend.sysctls(spec);
         return new Containers.Spec(name, image, name, argv, List.copyOf(caps), c.privileged(), c.securityOpt(), c.tmpfs(), c.env(),
                 labels, sysctls, c.volumes(), c.cgroupns());
@@ -132,6 +137,26 @@ final class ContainerNode extends NetworkNamespaceNode {
     /** Cuts the links of the stopped container (they come back with {@link #wire}). */
     void unwire() {
         fabric.unwireContainer(name(), namespace());
+    }
+
+    /**
+     * Its process 1 as the daemon its label names (kill, stop, start, restart through the engine;
+     * the container watch wires it again after a start), and the processes that one runs itself,
+     * such as loxilb's gobgpd, by their pids on the host.
+     */
+    @Override
+    public List<Daemon> daemons() {
+        Optional<Map<String, String>> labels = Containers.existing(container);
+        if (labels.isEmpty()) {
+            return List.of();
+        }
+        ContainerDaemon main = new ContainerDaemon(container, labels.get().getOrDefault(Containers.DAEMON_LABEL, "main"));
+        List<Daemon> out = new ArrayList<>(List.of(main));
+        long pid = Containers.pid(container);
+        if (pid > 0) {
+            out.addAll(ChildDaemon.childrenOf(main.name(), pid));
+        }
+        return out;
     }
 
     private synchronized boolean created() {

@@ -45,7 +45,7 @@ final class DockerClusterRuntime implements ClusterRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        node(n).run(List.of());
+        node(n).run("init", List.of()); // a kind node: its process 1 is systemd
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.loxiharness.harness.netns;
 
 import dev.loxiharness.exec.Commands;
 import dev.loxiharness.exec.ExecResult;
+import dev.loxiharness.harness.backend.Daemon;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.Processes;
 import dev.loxiharness.harness.state.StateDir;
@@ -76,6 +77,27 @@ final class NamespaceNode extends NetworkNamespaceNode {
     @Override
     public void daemon(String what, List<String> argv) {
         Processes.start(state, namespace(), name() + " " + what, interactive(argv), log(what));
+    }
+
+    /** The ledger's processes of this node (named {@code NODE WHAT}), and the children each runs (loxilb's gobgpd). */
+    @Override
+    public List<Daemon> daemons() {
+        return recorded(state, namespace(), name() + " ");
+    }
+
+    /** The ledger's processes in {@code namespace} whose record starts with {@code prefix}, named by the rest, with their children. */
+    static List<Daemon> recorded(StateDir state, String namespace, String prefix) {
+        List<Daemon> out = new ArrayList<>();
+        for (StateDir.ProcessRecord r : state.ledger().processes) {
+            if (namespace.equals(r.namespace()) && r.what().startsWith(prefix)) {
+                RecordedDaemon d = new RecordedDaemon(state, r.what().substring(prefix.length()), r);
+                out.add(d);
+                if (d.alive()) {
+                    out.addAll(ChildDaemon.childrenOf(d.name(), d.pid()));
+                }
+            }
+        }
+        return out;
     }
 
     private Path log(String what) {

@@ -187,7 +187,7 @@ public final class NetnsBackend implements Backend {
             for (ContainerNode c : topo.containers()) {
                 startRolesOf(topo, c.name());
                 if (!ClusterLayout.isKindNode(c.spec()) && Containers.pid(c.container()) == 0) {
-                    c.run(List.of()); // no role started a daemon in it: it runs the image's own command
+                    c.run("main", List.of()); // no role started a daemon in it: it runs the image's own command
                 }
             }
         });

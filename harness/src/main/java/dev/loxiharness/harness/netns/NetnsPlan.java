@@ -7,6 +7,7 @@ import dev.loxiharness.harness.docker.Images;
 import dev.loxiharness.harness.kube.KubeAgent;
 import dev.loxiharness.harness.kube.KubeSimulation;
 import dev.loxiharness.harness.model.Manifests;
+import dev.loxiharness.harness.kind.ClusterLayout;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.roles.BgpSessions;
 import dev.loxiharness.harness.roles.Roles;
@@ -97,7 +98,8 @@ final class NetnsPlan {
             PlannedNode planned = planned(name, node);
             lines.add(name + ": " + planned.describe());
             if (node.isContainer()) {
-                lines.add("  docker create " + dockerFlags(ContainerNode.containerSpec(t.name(), name, node, node.image(), List.of("ARGV"))));
+                lines.add("  docker create " + dockerFlags(ContainerNode.containerSpec(t.name(), name, node, node.image(),
+                        processOne(node, planned), List.of("ARGV"))));
                 lines.add("  its network namespace is named " + planned.namespace() + " once it runs (ip netns attach) and wired as below;"
                         + " wired again after docker start (container watch)");
             } else {
@@ -118,20 +120,20 @@ final class NetnsPlan {
             if (c != null && name.equals(c.node())) {
                 lines.add("    load balancer controller (mode " + c.mode() + "): started with the simulated Kubernetes, before the roles");
             }
-            if (node.isContainer() && planned.daemons().isEmpty()) {
+            if (node.isContainer() && planned.wouldStart().isEmpty()) {
                 lines.add("  process    the image's own command (no role starts a daemon in it)");
             }
-            for (int i = 0; i < planned.daemons().size(); i++) {
-                PlannedNode.Daemon d = planned.daemons().get(i);
+            for (int i = 0; i < planned.wouldStart().size(); i++) {
+                PlannedNode.Daemon d = planned.wouldStart().get(i);
                 String how = !node.isContainer() ? "daemon" : i == 0 ? "process 1" : "docker exec";
                 lines.add(String.format("  %-10s %s: %s", how, d.what(), String.join(" ", d.argv())));
             }
-            if (node.isContainer() && !planned.daemons().isEmpty()) {
+            if (node.isContainer() && !planned.wouldStart().isEmpty()) {
                 lines.add("             (process 1 is the image's entrypoint's arguments when the entrypoint is "
-                        + planned.daemons().get(0).argv().get(0) + ", else the entrypoint)");
+                        + planned.wouldStart().get(0).argv().get(0) + ", else the entrypoint)");
             }
             planned.files().forEach((path, content) -> lines.add("  file       " + path + " (" + content.lines().count() + " lines"
-                    + (node.isContainer() && !planned.daemons().isEmpty() ? ", copied in before it starts" : "") + ")"));
+                    + (node.isContainer() && !planned.wouldStart().isEmpty() ? ", copied in before it starts" : "") + ")"));
             out.add(String.join("\n", lines));
         });
         if (t.nodes().values().stream().anyMatch(Topology.Node::isContainer)) {
@@ -173,6 +175,11 @@ final class NetnsPlan {
             case "client" -> List.of("client: addresses and routes only; probes run in it");
             default -> Roles.find(role).isPresent() ? List.of(role) : List.of(role + ": run by nothing on this backend");
         };
+    }
+
+    /** The daemon a container node's process 1 is, as up labels it: a kind node's init, its first role daemon, else the image's own. */
+    private static String processOne(Topology.Node node, PlannedNode planned) {
+        return ClusterLayout.isKindNode(node) ? "init" : planned.wouldStart().isEmpty() ? "main" : planned.wouldStart().get(0).what();
     }
 
     private static String dockerFlags(Containers.Spec s) {

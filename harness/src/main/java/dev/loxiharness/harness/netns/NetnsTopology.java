@@ -1,5 +1,6 @@
 package dev.loxiharness.harness.netns;
 
+import dev.loxiharness.harness.backend.Daemon;
 import dev.loxiharness.harness.backend.Kubectl;
 import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.backend.RunningTopology;
@@ -80,6 +81,24 @@ final class NetnsTopology implements RunningTopology {
     @Override
     public Map<String, Node> nodes() {
         return Collections.unmodifiableMap(nodes);
+    }
+
+    /**
+     * The nodes, then the pods of the simulated kubelet, as {@code pod/NAMESPACE/NAME}: each is a
+     * namespace of its own with the nginx process the ledger records as {@code pod NS/NAME@UID nginx}.
+     * The kubelet does not restart a killed nginx (no restart policy is simulated); a fault's start
+     * or restart does, recorded in the ledger for {@code down}.
+     */
+    @Override
+    public Map<String, List<Daemon>> faultTargets() {
+        Map<String, List<Daemon>> out = RunningTopology.super.faultTargets();
+        for (StateDir.ProcessRecord r : state.ledger().processes) {
+            if (r.what().startsWith("pod ")) {
+                String key = r.what().substring(4, r.what().lastIndexOf(' '));
+                out.put("pod/" + key.replaceFirst("@.*", ""), NamespaceNode.recorded(state, r.namespace(), "pod " + key + " "));
+            }
+        }
+        return out;
     }
 
     @Override

@@ -36,7 +36,7 @@ final class PlannedNode extends NetworkNamespaceNode {
         return files;
     }
 
-    List<Daemon> daemons() {
+    List<Daemon> wouldStart() {
         return daemons;
     }
 

@@ -1,5 +1,6 @@
 package dev.loxiharness.harness.state;
 
+import dev.loxiharness.exec.Commands;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +48,8 @@ public final class Processes {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
-            StateDir.ProcessRecord r = new StateDir.ProcessRecord(p.pid(), startTime(p.pid()).orElse("?"), what, where);
+            StateDir.ProcessRecord r = new StateDir.ProcessRecord(p.pid(), startTime(p.pid()).orElse("?"), what, where,
+                    List.copyOf(argv), log.toString());
             state.recordProcess(r);
             return r;
         } catch (IOException e) {
@@ -64,6 +66,54 @@ public final class Processes {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * The kernel's state letter of {@code pid} ({@code R}, {@code S}, {@code T} when stopped by
+     * SIGSTOP, ...), empty if there is no such process.
+     */
+    public static Optional<String> state(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return Optional.of(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[0]);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The program name the kernel shows for {@code pid} ({@code /proc/PID/comm}), "" if there is no such process. */
+    public static String command(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The direct children of {@code pid}, from the kernel's list of each of its threads. */
+    public static List<Long> children(long pid) {
+        List<Long> out = new ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                for (String c : Files.readString(t.resolve("children")).trim().split("\\s+")) {
+                    if (!c.isEmpty()) {
+                        out.add(Long.parseLong(c));
+                    }
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // gone meanwhile: no children
+        }
+        return out;
+    }
+
+    /**
+     * Sends {@code signal} ({@code KILL}, {@code TERM}, {@code STOP}, {@code CONT}) to {@code pid},
+     * with kill(1): the JDK can send only TERM and KILL. The caller has checked that the pid is
+     * still the process it means (same start time).
+     */
+    public static void signal(long pid, String signal) {
+        Commands.run(List.of("kill", "-s", signal, Long.toString(pid))).orThrow();
     }
 
     /** SIGTERM, then SIGKILL after {@code graceMillis}; only if the pid is still the process we started. */

@@ -43,9 +43,15 @@ public final class StateDir {
         @JsonProperty public String apiServer;
     }
 
-    /** A process by pid and the kernel's start time of that pid, so a reused pid is never killed. */
+    /**
+     * A process by pid and the kernel's start time of that pid, so a reused pid is never killed;
+     * with the argv and log it was started with, so a fault can start it again as it was
+     * ({@code ./topology fault NODE restart WHAT}). Ledgers written before argv was recorded read
+     * it as null.
+     */
     public record ProcessRecord(@JsonProperty("pid") long pid, @JsonProperty("startTime") String startTime,
-                                @JsonProperty("what") String what, @JsonProperty("namespace") String namespace) {
+                                @JsonProperty("what") String what, @JsonProperty("namespace") String namespace,
+                                @JsonProperty("argv") List<String> argv, @JsonProperty("log") String log) {
     }
 
     private StateDir(Path dir, Ledger ledger) {
