@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.harness.probe.HttpResponse;
 import dev.loxiharness.harness.probe.Route;
-import dev.loxiharness.harness.state.StateDir;
 import dev.loxiharness.junit.Topology;
 import dev.loxiharness.junit.TopologyHandle;
 import io.qameta.allure.Allure;
@@ -100,10 +99,8 @@ class HaScenario {
     @Order(4)
     @DisplayName("the master's loxilb killed: the router fails over to the backup and the client is served")
     void theBackupTakesOverWhenTheMasterDies() {
-        StateDir.ProcessRecord lb1 = topo.running().state().ledger().processes.stream()
-                .filter(p -> p.what().equals("lb1 loxilb")).findFirst().orElseThrow();
         long t0 = System.nanoTime();
-        ProcessHandle.of(lb1.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        var killed = topo.fault("lb1").kill("loxilb");
         eventually("ip route on router: " + VIP + " via lb2", () ->
                 assertThat(nextHops()).as("next hops of %s/32 on router", VIP).isEqualTo("192.168.20.5"));
         double routeMs = (System.nanoTime() - t0) / 1e6;
@@ -118,9 +115,9 @@ class HaScenario {
         double servedMs = (System.nanoTime() - t0) / 1e6;
         List<HttpResponse> after = IntStream.range(0, 10).mapToObj(i -> topo.http("client", URL)).toList();
         assertThat(after).as("10 requests after convergence").allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
-        Allure.addAttachment("failover", "text/plain", String.format("kill -9 lb1's loxilb (pid %d)%n"
+        Allure.addAttachment("failover", "text/plain", String.format("%s%n"
                 + "router's route via lb2 only after %.0f ms%nfirst 200 through lb2 after %.0f ms%nfailed requests before: %s%n",
-                lb1.pid(), routeMs, servedMs, failures));
+                killed, routeMs, servedMs, failures));
         System.out.printf("HA failover: route via lb2 after %.0f ms, first 200 after %.0f ms%n", routeMs, servedMs);
         assertThat(topo.loxicmd("lb2", "get", "lb").stdout()).as("loxicmd get lb on lb2").contains(VIP);
     }
