@@ -56,7 +56,7 @@ public final class KindTopology {
                     layout.nodeImage(), kind));
         });
         return new Topology(t.name(), t.description(), t.backend(), t.networks(), nodes, t.kubernetes(), t.loadBalancer(), t.checks(),
-                t.source());
+                t.source(), t.settings());
     }
 
     /** Calico's release manifest: {@code kubernetes.calico.manifest} beside the topology file. */

@@ -28,13 +28,16 @@ public record Topology(
         @JsonProperty("loadBalancer") LoadBalancer loadBalancer,
         @JsonProperty("checks") List<Check> checks,
         /** Where the file was read from; manifests are found relative to it. */
-        Path source) {
+        Path source,
+        /** The settings changed on top of the file ({@code --set PATH=VALUE}), kept so a running topology is read back as it was made. */
+        Map<String, String> settings) {
 
     public Topology {
         networks = networks == null ? Map.of() : new LinkedHashMap<>(networks);
         nodes = nodes == null ? Map.of() : new LinkedHashMap<>(nodes);
         checks = checks == null ? List.of() : List.copyOf(checks);
         description = description == null ? "" : description;
+        settings = settings == null ? Map.of() : Map.copyOf(settings);
     }
 
     /**
@@ -42,11 +45,16 @@ public record Topology(
      * test runs the seed while someone's ./topology up of it is running.
      */
     public Topology withName(String newName) {
-        return new Topology(newName, description, backend, networks, nodes, kubernetes, loadBalancer, checks, source);
+        return new Topology(newName, description, backend, networks, nodes, kubernetes, loadBalancer, checks, source, settings);
     }
 
     public Topology withSource(Path file) {
-        return new Topology(name, description, backend, networks, nodes, kubernetes, loadBalancer, checks, file);
+        return new Topology(name, description, backend, networks, nodes, kubernetes, loadBalancer, checks, file, settings);
+    }
+
+    /** The same topology, recording the settings that changed it on top of its file. */
+    public Topology withSettings(Map<String, String> changed) {
+        return new Topology(name, description, backend, networks, nodes, kubernetes, loadBalancer, checks, source, changed);
     }
 
     /**

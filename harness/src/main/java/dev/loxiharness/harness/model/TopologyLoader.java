@@ -101,7 +101,7 @@ public final class TopologyLoader {
         }
         Topology t;
         try {
-            t = BIND.treeToValue(tree, Topology.class).withSource(file.toAbsolutePath());
+            t = BIND.treeToValue(tree, Topology.class).withSource(file.toAbsolutePath()).withSettings(set);
         } catch (JsonProcessingException e) {
             throw new TopologyException(List.of(where + ": " + e.getOriginalMessage()));
         }

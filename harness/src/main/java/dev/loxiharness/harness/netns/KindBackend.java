@@ -117,7 +117,7 @@ public final class KindBackend implements Backend {
 
     @Override
     public RunningTopology attach(StateDir state, Path home) {
-        Topology t = TopologyLoader.load(Path.of(state.ledger().topologyFile)).withName(state.ledger().name);
+        Topology t = TopologyLoader.load(Path.of(state.ledger().topologyFile), state.ledger().settings).withName(state.ledger().name);
         return new NetnsTopology(KindTopology.expand(t), state, home, NAME, new KindKubernetes());
     }
 

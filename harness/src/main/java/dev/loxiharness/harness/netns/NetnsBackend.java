@@ -134,7 +134,7 @@ public final class NetnsBackend implements Backend {
      * any failure or interruption everything recorded so far is removed.
      */
     static RunningTopology up(Topology t, Path home, Progress progress, String backend, KubernetesPart kubernetes) {
-        StateDir state = StateDir.create(t.name(), backend, prefix(t.name()), t.source());
+        StateDir state = StateDir.create(t.name(), backend, prefix(t.name()), t.source(), t.settings());
         NetnsTopology topo = new NetnsTopology(t, state, home, backend, kubernetes);
         AtomicBoolean done = new AtomicBoolean();
         Thread rollback = new Thread(() -> {
@@ -249,7 +249,7 @@ public final class NetnsBackend implements Backend {
 
     @Override
     public RunningTopology attach(StateDir state, Path home) {
-        Topology t = TopologyLoader.load(Path.of(state.ledger().topologyFile)).withName(state.ledger().name);
+        Topology t = TopologyLoader.load(Path.of(state.ledger().topologyFile), state.ledger().settings).withName(state.ledger().name);
         return new NetnsTopology(t, state, home, NAME, new SimulatedKubernetes());
     }
 

@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -36,6 +38,8 @@ public final class StateDir {
         @JsonProperty public String backend;
         @JsonProperty public String prefix;
         @JsonProperty public String topologyFile;
+        /** The {@code --set} changes the topology was brought up with, applied again when it is read back. */
+        @JsonProperty public Map<String, String> settings = new LinkedHashMap<>();
         @JsonProperty public List<String> namespaces = new ArrayList<>();
         @JsonProperty public List<ProcessRecord> processes = new ArrayList<>();
         @JsonProperty public List<String> containers = new ArrayList<>();
@@ -64,7 +68,7 @@ public final class StateDir {
     }
 
     /** A new state folder for {@code name}; refuses if one is there (the topology is up, or left over). */
-    public static StateDir create(String name, String backend, String prefix, Path topologyFile) {
+    public static StateDir create(String name, String backend, String prefix, Path topologyFile, Map<String, String> settings) {
         Path dir = of(name);
         if (Files.exists(dir.resolve("state.json"))) {
             throw new IllegalStateException("topology " + name + " is already up (state in " + dir
@@ -80,6 +84,7 @@ public final class StateDir {
         l.backend = backend;
         l.prefix = prefix;
         l.topologyFile = topologyFile == null ? null : topologyFile.toString();
+        l.settings = new LinkedHashMap<>(settings);
         StateDir s = new StateDir(dir, l);
         s.update(x -> { });
         return s;

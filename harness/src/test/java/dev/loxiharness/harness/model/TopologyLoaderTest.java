@@ -20,6 +20,15 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void theSettingsChangedOnTopOfTheFileAreKeptWithTheTopology() {
+        Topology t = TopologyLoader.load(SEED, Map.of("nodes.lb.image", "loxiharness/loxilb"));
+        assertThat(t.nodes().get("lb").isContainer()).isTrue();
+        assertThat(t.settings()).containsExactly(Map.entry("nodes.lb.image", "loxiharness/loxilb"));
+        assertThat(t.withName("other").settings()).isEqualTo(t.settings());
+        assertThat(TopologyLoader.load(SEED).settings()).isEmpty();
+    }
+
+    @Test
     void seedIsTheSeedDocumentsSetup() {
         Topology t = TopologyLoader.load(SEED);
         assertThat(t.name()).isEqualTo("seed");
