@@ -20,7 +20,7 @@ import java.util.List;
  *             ip daddr . meta l4proto . th dport vmap @svcranges      (port ranges, interval map)
  * svc_ID:     [ip saddr != {allowed} drop]  meta mark set ID
  *             [persist: dnat to ip saddr map @persist_ID]
- *             dnat to meta mark . (numgen inc | jhash | ...) mod SLOTS map @eps
+ *             dnat to meta mark . (numgen inc | jhash | ...) mod SLOTS map @eps (@eps_udp, @eps_sctp)
  * postrouting: ct status dnat meta mark @snatmarks masquerade           (onearm, fullnat)
  * forward:    ct mark . ip daddr . th dport counted in @epstats        (endpoint counters)
  * learn:      ct state new meta mark vmap @persistlearn -> update @persist_ID
@@ -46,6 +46,8 @@ public final class NftRenderer {
                 .append("  map svcs { type ipv4_addr . inet_proto . inet_service : verdict; }\n")
                 .append("  map svcranges { type ipv4_addr . inet_proto . inet_service : verdict; flags interval; }\n")
                 .append("  map eps { typeof meta mark . numgen inc mod 2 : ip daddr . tcp dport; }\n")
+                .append("  map eps_udp { typeof meta mark . numgen inc mod 2 : ip daddr . udp dport; }\n")
+                .append("  map eps_sctp { typeof meta mark . numgen inc mod 2 : ip daddr . sctp dport; }\n")
                 .append("  map epaddrs { typeof meta mark . numgen inc mod 2 : ip daddr; }\n")
                 .append("  set snatmarks { type mark; }\n")
                 .append("  map persistlearn { type mark : verdict; }\n")
@@ -163,12 +165,12 @@ public final class NftRenderer {
             default -> "numgen inc mod " + slots;
         };
         s.append(chain).append(l4).append("dnat ip to meta mark . ").append(selector)
-                .append(" map @").append(p.key().isRange() ? "epaddrs" : "eps").append('\n');
+                .append(" map @").append(endpointMap(p.key())).append('\n');
     }
 
     private void addPersist(StringBuilder s, ServicePlan p) {
         long id = p.id();
-        String value = p.key().isRange() ? "ip daddr" : "ip daddr . tcp dport";
+        String value = p.key().isRange() ? "ip daddr" : "ip daddr . " + p.key().protocol().wire() + " dport";
         s.append("add map ip ").append(table).append(" persist_").append(id).append(" { typeof ip saddr : ")
                 .append(value).append("; flags dynamic,timeout; timeout ").append(p.rule().inactiveTimeoutSeconds())
                 .append("s; }\n");
@@ -193,7 +195,7 @@ public final class NftRenderer {
             return;
         }
         boolean range = p.key().isRange();
-        s.append(verb).append(" element ip ").append(table).append(range ? " epaddrs { " : " eps { ");
+        s.append(verb).append(" element ip ").append(table).append(' ').append(endpointMap(p.key())).append(" { ");
         for (int i = 0; i < slots.size(); i++) {
             if (i > 0) {
                 s.append(", ");
@@ -208,6 +210,23 @@ public final class NftRenderer {
             }
         }
         s.append(" }\n");
+    }
+
+    /**
+     * The endpoint map of a rule: addresses only for a port range, else address and port in a map
+     * of the rule's protocol. One map per protocol, because nft ties a map's {@code tcp dport} to tcp:
+     * a udp rule's DNAT through it is refused ("conflicting protocols specified: udp vs. tcp"), and
+     * {@code th dport} is refused once the map is read back from the kernel.
+     */
+    static String endpointMap(RuleKey k) {
+        if (k.isRange()) {
+            return "epaddrs";
+        }
+        return switch (k.protocol()) {
+            case TCP -> "eps";
+            case UDP -> "eps_udp";
+            case SCTP -> "eps_sctp";
+        };
     }
 
     private static boolean persist(ServicePlan p) {

@@ -40,6 +40,22 @@ class NftRendererTest {
     }
 
     @Test
+    void udpAndSctpRulesUseTheEndpointMapOfTheirProtocol() {
+        for (Protocol proto : List.of(Protocol.UDP, Protocol.SCTP)) {
+            RuleKey key = new RuleKey("123.123.123.15", proto, 53, 0, 0, "");
+            LbRule rule = new LbRule(key, "", Selection.PERSIST, NatMode.DEFAULT, false, false, 240, false, false, false, "", 0,
+                    ProbeSpec.NONE, List.of(), List.of(), List.of(A));
+            String s = r.apply(List.of(new Change(null, new ServicePlan(9, rule, List.of(A)))));
+            String map = proto == Protocol.UDP ? "eps_udp" : "eps_sctp";
+            assertThat(s).contains("meta l4proto " + proto.wire() + " dnat ip to meta mark . numgen inc mod 1 map @" + map)
+                    .contains("add element ip loxilb " + map + " { 9 . 0 : 10.0.1.2 . 8080 }")
+                    .contains("persist_9 { typeof ip saddr : ip daddr . " + proto.wire() + " dport;");
+        }
+        assertThat(r.reset(List.of())).contains("map eps_udp { typeof meta mark . numgen inc mod 2 : ip daddr . udp dport; }")
+                .contains("map eps_sctp { typeof meta mark . numgen inc mod 2 : ip daddr . sctp dport; }");
+    }
+
+    @Test
     void priorityRepeatsEndpointsByWeightAndHashUsesJhash() {
         assertThat(NftRenderer.slots(plan(1, Selection.PRIORITY, NatMode.DEFAULT, List.of(), 0, A, B)))
                 .containsExactly(A, A, A, B);

@@ -73,7 +73,7 @@ final class RuleTableVsNft {
 
     private static Map<String, Set<String>> fromNft(RelayedDaemon d) {
         Map<Long, Set<String>> slots = new TreeMap<>();
-        for (String map : List.of("eps", "epaddrs")) {
+        for (String map : List.of("eps", "eps_udp", "eps_sctp", "epaddrs")) {
             for (JsonNode el : elements(d, map)) {
                 long mark = el.get(0).path("concat").get(0).asLong();
                 JsonNode v = el.get(1);
