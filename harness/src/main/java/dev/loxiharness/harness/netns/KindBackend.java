@@ -86,28 +86,15 @@ public final class KindBackend implements Backend {
     public Plan plan(Topology topology, Path home) {
         Topology t = KindTopology.expand(topology);
         ClusterLayout layout = ClusterLayout.of(t);
-        Plan wires = new NetnsPlan(t, home).plan();
-        Plan meant = new NetnsPlan(topology, home).plan();
-        Plan p = new Plan();
-        List<String> head = new ArrayList<>(wires.section("topology").orElseThrow().lines());
-        head.replaceAll(l -> l.startsWith("backend ") ? "backend       " + NAME + ": " + description() : l);
-        p.add("topology", head).add("networks", wires.section("networks").orElseThrow().lines())
-                .add("nodes", wires.section("nodes").orElseThrow().lines().stream().map(KindBackend::withoutSimulation).toList());
-        p.add("kind cluster", KindPlan.cluster(t, layout));
-        p.add("kubeadm (/kind/kubeadm.conf per node)", KindPlan.kubeadm(layout));
-        p.add("calico", KindPlan.calico(t, layout));
-        p.add("load balancer controller", KindPlan.controller(t, layout, home));
-        meant.section("expected BGP sessions").ifPresent(s -> p.add("expected BGP sessions", s.lines()));
-        p.add("images", KindPlan.images(t, home));
-        wires.section("checks").ifPresent(s -> p.add("checks", s.lines()));
-        return p;
-    }
-
-    /** A node's plan without the simulated control plane's daemons (the netns plan's, which kind does not run). */
-    private static String withoutSimulation(String block) {
-        return String.join("\n", block.lines().filter(l -> !l.contains("daemon     controller") && !l.contains("apiserver relay")
-                && !l.contains("load balancer controller (mode") && !l.contains("exec controller:") && !l.contains("entrypoint is socat"))
-                .toList());
+        NetnsPlan wires = new NetnsPlan(t, home, this, false);
+        return new Plan().add("topology", wires.topology()).add("networks", wires.networks()).add("nodes", wires.nodes())
+                .add("kind cluster", KindPlan.cluster(t, layout))
+                .add("kubeadm (/kind/kubeadm.conf per node)", KindPlan.kubeadm(layout))
+                .add("calico", KindPlan.calico(t, layout))
+                .add("load balancer controller", KindPlan.controller(t, layout, home))
+                .add("expected BGP sessions", new NetnsPlan(topology, home, this, false).sessions())
+                .add("images", KindPlan.images(t, home))
+                .add("checks", wires.checks());
     }
 
     @Override

@@ -121,7 +121,7 @@ public final class NetnsBackend implements Backend {
     /** What up would make, made by nothing: see {@link NetnsPlan}. */
     @Override
     public Plan plan(Topology topology, Path home) {
-        return new NetnsPlan(topology, home).plan();
+        return new NetnsPlan(topology, home, this, true).plan();
     }
 
     @Override

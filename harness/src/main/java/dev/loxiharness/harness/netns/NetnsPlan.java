@@ -1,5 +1,6 @@
 package dev.loxiharness.harness.netns;
 
+import dev.loxiharness.harness.backend.Backend;
 import dev.loxiharness.harness.backend.Plan;
 import dev.loxiharness.harness.docker.Containers;
 import dev.loxiharness.harness.docker.DockerEngine;
@@ -32,21 +33,26 @@ final class NetnsPlan {
     private final Path home;
     private final Path stateDir;
     private final String prefix;
+    private final Backend backend;
+    /** Whether the simulated control plane runs (the netns backend), with its controller in a node. */
+    private final boolean simulatedKubernetes;
 
-    NetnsPlan(Topology t, Path home) {
+    NetnsPlan(Topology t, Path home, Backend backend, boolean simulatedKubernetes) {
         this.t = t;
         this.home = home;
+        this.backend = backend;
+        this.simulatedKubernetes = simulatedKubernetes;
         this.stateDir = StateDir.of(t.name());
         this.prefix = NetnsBackend.prefix(t.name());
     }
 
     Plan plan() {
         Plan p = new Plan().add("topology", topology()).add("networks", networks()).add("nodes", nodes());
-        if (t.kubernetes() != null) {
+        if (simulatedKubernetes && t.kubernetes() != null) {
             p.add("kubernetes (simulated)", kubernetes());
         }
         Topology.Controller c = t.loadBalancer() == null ? null : t.loadBalancer().controller();
-        if (c != null) {
+        if (simulatedKubernetes && c != null) {
             p.add("load balancer controller", controller(c));
         }
         p.add("expected BGP sessions", sessions());
@@ -56,12 +62,12 @@ final class NetnsPlan {
         return p.add("checks", checks());
     }
 
-    private List<String> topology() {
+    List<String> topology() {
         boolean up = Files.exists(stateDir.resolve("state.json"));
         return List.of(
                 "name          " + t.name(),
                 "file          " + t.source(),
-                "backend       " + NetnsBackend.NAME + ": network namespaces (or containers with image:); Kubernetes simulated",
+                "backend       " + backend.name() + ": " + backend.description(),
                 "description   " + t.description(),
                 "state folder  " + stateDir + (up ? " (exists: " + t.name() + " is up, so up would refuse; ./topology down " + t.name() + ")"
                         : " (made by up: the ledger of everything it makes)"),
@@ -69,7 +75,7 @@ final class NetnsPlan {
                         + (t.kubernetes() != null ? ", " + prefix + "-pod<N> (pods)" : ""));
     }
 
-    private List<String> networks() {
+    List<String> networks() {
         List<String> out = new ArrayList<>();
         out.add("namespace " + Fabric.lan(t.name()) + " holds one bridge per network; each interface is a veth pair from the node to a port"
                 + " on its bridge (no link in the root namespace)");
@@ -89,7 +95,7 @@ final class NetnsPlan {
         return out;
     }
 
-    private List<String> nodes() {
+    List<String> nodes() {
         List<String> out = new ArrayList<>();
         Map<String, List<String>> ports = Fabric.ports(t);
         Topology.Controller c = t.loadBalancer() == null ? null : t.loadBalancer().controller();
@@ -117,7 +123,7 @@ final class NetnsPlan {
             for (String role : node.roles()) {
                 roleLines(role, node, planned).forEach(l -> lines.add("    " + l));
             }
-            if (c != null && name.equals(c.node())) {
+            if (simulatedKubernetes && c != null && name.equals(c.node())) {
                 lines.add("    load balancer controller (mode " + c.mode() + "): started with the simulated Kubernetes, before the roles");
             }
             if (node.isContainer() && planned.wouldStart().isEmpty()) {
@@ -150,7 +156,7 @@ final class NetnsPlan {
                 : new PlannedNode(name, node, ns, "namespace " + ns, p -> NamespaceNode.pathIn(stateDir, name, p));
         // in up's order: the simulated Kubernetes starts the controller in its node, then the roles start
         Topology.Controller c = t.loadBalancer() == null ? null : t.loadBalancer().controller();
-        if (t.kubernetes() != null && c != null && name.equals(c.node())) {
+        if (simulatedKubernetes && t.kubernetes() != null && c != null && name.equals(c.node())) {
             KubeAgent.controllerDaemons(stateDir, home, c).forEach(d -> planned.daemon(d.what(), d.argv()));
         }
         node.roles().forEach(r -> Roles.find(r).ifPresent(role -> role.start(planned, t)));
@@ -268,7 +274,7 @@ final class NetnsPlan {
         return out;
     }
 
-    private List<String> sessions() {
+    List<String> sessions() {
         return BgpSessions.sessions(t).stream().map(BgpSessions.Session::line).toList();
     }
 
@@ -295,7 +301,7 @@ final class NetnsPlan {
         return out;
     }
 
-    private List<String> checks() {
+    List<String> checks() {
         return t.checks().stream().map(c -> String.format("%-40s %s%s", c.name(), c.type(),
                 c.node() != null ? " on " + c.node() : c.from() != null ? " from " + c.from() : "")).toList();
     }
