@@ -17,12 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -90,20 +89,14 @@ public final class TopologyMain {
                 "Exit code 0 when every check passed, 3 when a check failed, 1 when it could not come up.",
                 "Backends:", "${BACKENDS}"})
     static final class Up implements Callable<Integer> {
-        @Parameters(index = "0", arity = "0..1", description = "topology file")
-        Path file;
-        @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
-                description = "backend to run it on (default: the file's backend:, else netns)")
-        String backend;
-        @Option(names = "--set", paramLabel = "PATH=VALUE",
-                description = "change a setting of the file first, e.g. --set nodes.lb.image=ghcr.io/loxilb-io/loxilb:latest (repeatable)")
-        Map<String, String> set = new LinkedHashMap<>();
+        @Mixin
+        TopologyArgs args;
 
         @Override
         public Integer call() {
-            Path f = file != null ? file : defaultFile();
-            Topology t = TopologyLoader.load(f, set);
-            Backend b = Backends.of(t, backend);
+            Path f = args.file();
+            Topology t = args.load();
+            Backend b = args.backend(t);
             var whyNot = b.whyNot(t, HOME);
             if (whyNot.isPresent()) {
                 System.err.println("topology: cannot bring " + t.name() + " up here, nothing was created: " + whyNot.get());
@@ -129,19 +122,13 @@ public final class TopologyMain {
                 "Nothing is made: no state folder, namespace, process or container; it only looks (e.g. whether images are present).",
                 "Exit code 0; 2 when the file is rejected.", "Backends:", "${BACKENDS}"})
     static final class PlanCmd implements Callable<Integer> {
-        @Parameters(index = "0", arity = "0..1", description = "topology file")
-        Path file;
-        @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
-                description = "backend to plan it for (default: the file's backend:, else netns)")
-        String backend;
-        @Option(names = "--set", paramLabel = "PATH=VALUE",
-                description = "change a setting of the file first, as up does (repeatable)")
-        Map<String, String> set = new LinkedHashMap<>();
+        @Mixin
+        TopologyArgs args;
 
         @Override
         public Integer call() {
-            Topology t = TopologyLoader.load(file != null ? file : defaultFile(), set);
-            Backend b = Backends.of(t, backend);
+            Topology t = args.load();
+            Backend b = args.backend(t);
             System.out.print(b.plan(t, HOME).render());
             System.out.println();
             System.out.println("up here: " + b.whyNot(t, HOME).map(why -> "would refuse: " + why).orElse("ready"));
