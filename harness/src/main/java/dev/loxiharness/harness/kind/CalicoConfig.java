@@ -1,16 +1,13 @@
 package dev.loxiharness.harness.kind;
 
-import static dev.loxiharness.harness.kind.KubeadmConfig.map;
+import static dev.loxiharness.harness.kind.Yaml.map;
+import static dev.loxiharness.harness.kind.Yaml.readAll;
+import static dev.loxiharness.harness.kind.Yaml.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.loxiharness.harness.model.Topology;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +24,6 @@ import java.util.Map;
  */
 public final class CalicoConfig {
     public static final List<String> COMPONENTS = List.of("calico/node", "calico/cni", "calico/kube-controllers");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private CalicoConfig() {
     }
@@ -59,14 +55,14 @@ public final class CalicoConfig {
 
     /** Points calico-node and the CNI plugin at the API server itself rather than at the service IP. */
     public static String servicesEndpoint(ClusterLayout layout) {
-        return KubeadmConfig.write(List.of(map("apiVersion", "v1", "kind", "ConfigMap",
+        return write(List.of(map("apiVersion", "v1", "kind", "ConfigMap",
                 "metadata", map("name", "kubernetes-services-endpoint", "namespace", "kube-system"),
                 "data", map("KUBERNETES_SERVICE_HOST", layout.controlPlane().ip(), "KUBERNETES_SERVICE_PORT", "6443"))));
     }
 
     /** The cluster's BGP settings: Calico's AS and whether nodes mesh with each other. */
     public static String bgpConfiguration(Topology.CalicoCluster calico) {
-        return KubeadmConfig.write(List.of(map("apiVersion", "crd.projectcalico.org/v1", "kind", "BGPConfiguration",
+        return write(List.of(map("apiVersion", "crd.projectcalico.org/v1", "kind", "BGPConfiguration",
                 "metadata", map("name", "default"),
                 "spec", map("asNumber", calico.asNumber(), "nodeToNodeMeshEnabled", calico.nodeToNodeMesh(), "logSeverityScreen", "Info"))));
     }
@@ -93,7 +89,7 @@ public final class CalicoConfig {
             throw new IllegalArgumentException("the Calico manifest has no DaemonSet calico-node with a container calico-node:"
                     + " is it the release's manifests/calico.yaml?");
         }
-        return KubeadmConfig.write(docs);
+        return write(docs);
     }
 
     /**
@@ -109,7 +105,7 @@ public final class CalicoConfig {
             }
             neverPull(doc);
         }
-        return KubeadmConfig.write(docs);
+        return write(docs);
     }
 
     /** The images a manifest's containers run (so {@code images} and the refusal can name them). */
@@ -158,21 +154,5 @@ public final class CalicoConfig {
             }
         }
         return lists;
-    }
-
-    static List<JsonNode> readAll(String yaml) {
-        List<JsonNode> docs = new ArrayList<>();
-        try (YAMLParser p = (YAMLParser) YAML.getFactory().createParser(yaml)) {
-            var it = YAML.readValues(p, JsonNode.class);
-            while (it.hasNext()) {
-                JsonNode d = it.next();
-                if (d != null && !d.isNull() && !d.isMissingNode() && d.isObject()) {
-                    docs.add(d);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("not YAML: " + e.getMessage(), e);
-        }
-        return docs;
     }
 }

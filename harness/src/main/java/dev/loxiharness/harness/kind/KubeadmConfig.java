@@ -1,10 +1,8 @@
 package dev.loxiharness.harness.kind;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import java.io.UncheckedIOException;
+import static dev.loxiharness.harness.kind.Yaml.map;
+import static dev.loxiharness.harness.kind.Yaml.write;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +23,6 @@ public final class KubeadmConfig {
     public static final String PATH = "/kind/kubeadm.conf";
     /** Preflight checks would pull images (ours are imported) and trip over a node in a container; kind skips them in the config. */
     static final List<String> SKIP_PHASES = List.of("preflight");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
 
     private KubeadmConfig() {
     }
@@ -101,26 +96,5 @@ public final class KubeadmConfig {
 
     private static Map<String, Object> doc(String apiVersion, String kind) {
         return map("apiVersion", apiVersion, "kind", kind);
-    }
-
-    static Map<String, Object> map(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
-
-    /** Documents separated by {@code ---}, as kubeadm reads a multi-document file. */
-    static String write(List<?> docs) {
-        List<String> out = new ArrayList<>();
-        for (Object d : docs) {
-            try {
-                out.add(YAML.writeValueAsString(d));
-            } catch (JsonProcessingException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return String.join("---\n", out);
     }
 }

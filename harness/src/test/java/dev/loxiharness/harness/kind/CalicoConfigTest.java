@@ -29,7 +29,7 @@ class CalicoConfigTest {
         String patched = CalicoConfig.patchManifest(Files.readString(Path.of("src/test/resources/kind/calico-manifest-excerpt.yaml")),
                 CalicoConfig.nodeEnv(SEED_KIND, LAYOUT));
         assertThat(patched).isEqualTo(KubeadmConfigTest.golden("calico-manifest-patched.yaml", patched));
-        List<JsonNode> docs = CalicoConfig.readAll(patched);
+        List<JsonNode> docs = Yaml.readAll(patched);
         JsonNode node = docs.get(1).path("spec").path("template").path("spec").path("containers").get(0);
         assertThat(env(node)).containsEntry("CALICO_IPV4POOL_CIDR", "10.233.64.0/18")
                 .containsEntry("CALICO_IPV4POOL_BLOCK_SIZE", "26")
@@ -54,26 +54,26 @@ class CalicoConfigTest {
     @Test
     void theSeedsBgpPeerBecomesTheResourceTheManifestInstallServesAndPodsNeverPull() throws IOException {
         String peer = CalicoConfig.forCluster(Files.readString(Path.of("../topologies/calico-bgp-config.yaml")));
-        JsonNode doc = CalicoConfig.readAll(peer).get(0);
+        JsonNode doc = Yaml.readAll(peer).get(0);
         assertThat(doc.path("apiVersion").asText()).isEqualTo("crd.projectcalico.org/v1");
         assertThat(doc.path("spec").path("peerIP").asText()).isEqualTo("192.168.57.4");
         assertThat(doc.path("spec").path("asNumber").asLong()).isEqualTo(65002);
         assertThat(Schemas.problems("calico-schema.json", doc)).isEmpty();
         String nginx = CalicoConfig.forCluster(Files.readString(Path.of("../topologies/test-nginx-svc.yaml")));
-        assertThat(CalicoConfig.readAll(nginx).get(0).path("spec").path("containers").get(0).path("imagePullPolicy").asText()).isEqualTo("Never");
+        assertThat(Yaml.readAll(nginx).get(0).path("spec").path("containers").get(0).path("imagePullPolicy").asText()).isEqualTo("Never");
         assertThat(CalicoConfig.imagesOf(nginx)).containsExactly("nginx:latest");
     }
 
     @Test
     void bgpConfigurationAndServicesEndpointAreValidAgainstCalicosSchemas() {
-        JsonNode bgp = CalicoConfig.readAll(CalicoConfig.bgpConfiguration(SEED_KIND.kubernetes().calico())).get(0);
+        JsonNode bgp = Yaml.readAll(CalicoConfig.bgpConfiguration(SEED_KIND.kubernetes().calico())).get(0);
         assertThat(bgp.path("spec").path("asNumber").asLong()).isEqualTo(64512);
         assertThat(bgp.path("spec").path("nodeToNodeMeshEnabled").asBoolean()).isTrue();
         assertThat(Schemas.problems("calico-schema.json", bgp)).isEmpty();
-        JsonNode endpoint = CalicoConfig.readAll(CalicoConfig.servicesEndpoint(LAYOUT)).get(0);
+        JsonNode endpoint = Yaml.readAll(CalicoConfig.servicesEndpoint(LAYOUT)).get(0);
         assertThat(endpoint.path("data").path("KUBERNETES_SERVICE_HOST").asText()).isEqualTo("192.168.57.101");
         assertThat(Schemas.problems("calico-schema.json", endpoint)).isEmpty();
-        JsonNode wrong = CalicoConfig.readAll("apiVersion: projectcalico.org/v3\nkind: BGPPeer\nmetadata: {name: p}\nspec: {peerIp: 1.2.3.4}\n").get(0);
+        JsonNode wrong = Yaml.readAll("apiVersion: projectcalico.org/v3\nkind: BGPPeer\nmetadata: {name: p}\nspec: {peerIp: 1.2.3.4}\n").get(0);
         assertThat(Schemas.problems("calico-schema.json", wrong)).as("the schema catches a misspelt field and the wrong API").hasSize(2);
     }
 

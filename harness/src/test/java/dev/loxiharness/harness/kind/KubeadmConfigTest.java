@@ -47,7 +47,7 @@ class KubeadmConfigTest {
         Topology t = TopologyLoader.load(Path.of("../topologies/seed-kind.yaml"), Map.of("kubernetes.kind.nodeImage", "kindest/node:v1.36.0"));
         String init = KubeadmConfig.init(ClusterLayout.of(t));
         assertThat(init).isEqualTo(golden("kubeadm-init-v1beta4.yaml", init));
-        JsonNode initDoc = CalicoConfig.readAll(init).get(1);
+        JsonNode initDoc = Yaml.readAll(init).get(1);
         assertThat(initDoc.path("apiVersion").asText()).isEqualTo("kubeadm.k8s.io/v1beta4");
         assertThat(initDoc.path("nodeRegistration").path("kubeletExtraArgs").get(0).path("name").asText()).isEqualTo("node-ip");
     }
@@ -58,7 +58,7 @@ class KubeadmConfigTest {
         Topology v136 = TopologyLoader.load(Path.of("../topologies/seed-kind.yaml"), Map.of("kubernetes.kind.nodeImage", "kindest/node:v1.36.0"));
         for (String yaml : List.of(KubeadmConfig.init(layout), KubeadmConfig.join(layout, layout.workers().get(0)),
                 KubeadmConfig.init(ClusterLayout.of(v136)))) {
-            for (JsonNode doc : CalicoConfig.readAll(yaml)) {
+            for (JsonNode doc : Yaml.readAll(yaml)) {
                 assertThat(Schemas.problems("kubeadm-schema.json", doc)).as(doc.path("kind").asText()).isEmpty();
             }
         }
@@ -67,14 +67,14 @@ class KubeadmConfigTest {
     @Test
     void theTopologyDecidesAddressesCidrsAndVersion() {
         ClusterLayout layout = ClusterLayout.of(SEED_KIND);
-        List<JsonNode> init = CalicoConfig.readAll(KubeadmConfig.init(layout));
+        List<JsonNode> init = Yaml.readAll(KubeadmConfig.init(layout));
         JsonNode cluster = init.get(0);
         assertThat(cluster.path("kubernetesVersion").asText()).isEqualTo("v1.32.2");
         assertThat(cluster.path("networking").path("podSubnet").asText()).isEqualTo("10.233.64.0/18");
         assertThat(cluster.path("networking").path("serviceSubnet").asText()).isEqualTo("10.233.0.0/18");
         assertThat(init.get(1).path("localAPIEndpoint").path("advertiseAddress").asText()).isEqualTo("192.168.57.101");
         assertThat(init.get(1).path("nodeRegistration").path("kubeletExtraArgs").path("node-ip").asText()).isEqualTo("192.168.57.101");
-        JsonNode join = CalicoConfig.readAll(KubeadmConfig.join(layout, layout.workers().get(0))).get(0);
+        JsonNode join = Yaml.readAll(KubeadmConfig.join(layout, layout.workers().get(0))).get(0);
         assertThat(join.path("discovery").path("bootstrapToken").path("apiServerEndpoint").asText()).isEqualTo("192.168.57.101:6443");
         assertThat(join.path("nodeRegistration").path("kubeletExtraArgs").path("node-ip").asText()).isEqualTo("192.168.57.102");
     }
