@@ -235,11 +235,6 @@ public final class Containers {
     }
 
     /** The last {@code lines} lines the container's main process printed ({@code docker logs --tail}). */
-    /** Copies a (large) host file into the container's folder {@code remoteDir}, streamed rather than held in memory. */
-    public static void copyHostFile(String name, Path hostFile, String remoteDir) {
-        docker().copyArchiveToContainerCmd(name).withHostResource(hostFile.toString()).withRemotePath(remoteDir).exec();
-    }
-
     public static String logs(String name, int lines) {
         StringBuilder sb = new StringBuilder();
         try (ResultCallback.Adapter<Frame> cb = docker().logContainerCmd(name).withStdOut(true).withStdErr(true)
