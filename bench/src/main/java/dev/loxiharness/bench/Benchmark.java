@@ -1,5 +1,6 @@
 package dev.loxiharness.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,15 @@ abstract class Benchmark {
     }
 
     abstract void run(Env env, Report report) throws Exception;
+
+    /** Starts the project's Docker engine when none answers ({@code bin/start-docker}); false, with the failure reported, if it cannot. */
+    static boolean dockerEngine(Env env, Report report) {
+        Procs.Timed engine = Procs.run(List.of(env.root().resolve("bin/start-docker").toString()), null, Duration.ofSeconds(90));
+        if (!engine.ok()) {
+            report.fail("Docker engine", "bin/start-docker: " + TopologyBench.tail(engine.result()));
+        }
+        return engine.ok();
+    }
 
     /** What one benchmark produced, also when it failed half-way. */
     static final class Report {

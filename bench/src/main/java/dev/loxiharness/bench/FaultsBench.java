@@ -1,19 +1,20 @@
 package dev.loxiharness.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Failover on ha.yaml: with lb1 MASTER and lb2 BACKUP (POST /config/cistate), the client sends a
  * request every 50 ms while lb1's loxilb is killed (SIGKILL, by its recorded pid); measured: the
  * time until the router's route to the VIP points at lb2 only, the time until the first request
  * served through lb2, and the requests that failed meanwhile. Beside it, in the same run, the same
- * for a cut of lb1's link towards the router (the session then waits for BGP's hold timer).
+ * for a cut of lb1's link towards the router (the session then waits for BGP's hold timer). Both
+ * faults are {@code ./topology fault}, as a user scripts them.
  */
 final class FaultsBench extends Benchmark {
     static final String VIP = "123.123.123.15";
@@ -56,34 +57,38 @@ final class FaultsBench extends Benchmark {
                 report.fail("failover (" + fault + ")", "the router never preferred lb1: " + nextHops());
                 return null;
             }
-            long t0 = System.nanoTime();
-            if (fault.equals("kill")) {
-                JsonNode ledger = new ObjectMapper().readTree(Files.readString(Path.of("/run/loxiharness/ha/state.json")));
-                for (JsonNode p : ledger.path("processes")) {
-                    if (p.path("what").asText().equals("lb1 loxilb")) {
-                        ProcessHandle.of(p.path("pid").asLong()).ifPresent(ProcessHandle::destroyForcibly);
-                    }
-                }
-            } else {
-                Procs.run(List.of("ip", "-n", "lxh-ha-lb1", "link", "set", "eth0", "down"), null, Duration.ofSeconds(10));
-            }
-            double route = -1;
-            double served = -1;
+            // the fault runs beside the polling; times count from the moment it prints ("HH:mm:ss.SSS  lb1 ...")
+            List<String> argv = new ArrayList<>(List.of(topology, "fault"));
+            argv.addAll(fault.equals("kill") ? List.of("lb1", "kill", "loxilb") : List.of("lb1", "link", "eth0", "down"));
+            CompletableFuture<Procs.Timed> done = CompletableFuture.supplyAsync(() -> Procs.run(argv, null, Duration.ofSeconds(30)));
+            long routeAt = -1;
+            long servedAt = -1;
             int failed = 0;
-            long deadline = t0 + Duration.ofMinutes(5).toNanos();
-            while (System.nanoTime() < deadline && (route < 0 || served < 0)) {
-                if (route < 0 && nextHops().equals("192.168.20.5")) {
-                    route = (System.nanoTime() - t0) / 1e9;
+            long deadline = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
+            while (System.currentTimeMillis() < deadline && (servedAt < 0 || !done.isDone())) {
+                boolean viaLb2 = nextHops().equals("192.168.20.5");
+                long now = System.currentTimeMillis();
+                if (viaLb2 && routeAt < 0) {
+                    routeAt = now;
                 }
                 boolean ok = Procs.run(List.of("ip", "netns", "exec", "lxh-ha-client", "curl", "-s", "-m", "1", "-o", "/dev/null",
                         "-w", "%{http_code}", URL), null, Duration.ofSeconds(5)).result().stdout().equals("200");
-                if (ok && route >= 0) {
-                    served = (System.nanoTime() - t0) / 1e9;
+                if (ok && routeAt >= 0 && servedAt < 0) {
+                    servedAt = System.currentTimeMillis();
                 } else if (!ok) {
                     failed++;
                 }
                 Thread.sleep(50);
             }
+            Procs.Timed faultRun = done.join();
+            if (!faultRun.ok()) {
+                report.fail("./topology fault (" + fault + ")", TopologyBench.tail(faultRun.result()));
+                return null;
+            }
+            long at = LocalDate.now().atTime(LocalTime.parse(faultRun.result().stdout().strip().split("\\s+")[0]))
+                    .atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+            double route = routeAt < 0 ? -1 : (routeAt - at) / 1e3;
+            double served = servedAt < 0 ? -1 : (servedAt - at) / 1e3;
             if (route < 0 || served < 0) {
                 report.fail("failover (" + fault + ")", "no failover within 5 minutes: route " + nextHops());
                 return null;

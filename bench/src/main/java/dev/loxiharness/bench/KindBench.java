@@ -20,9 +20,7 @@ final class KindBench extends Benchmark {
     @Override
     void run(Env env, Report report) throws Exception {
         String topology = env.root().resolve("topology").toString();
-        Procs.Timed engine = Procs.run(List.of(env.root().resolve("bin/start-docker").toString()), null, Duration.ofSeconds(90));
-        if (!engine.ok()) {
-            report.fail("Docker engine", "bin/start-docker: " + TopologyBench.tail(engine.result()));
+        if (!dockerEngine(env, report)) {
             return;
         }
         Procs.run(List.of(topology, "images"), null, Duration.ofMinutes(15));
