@@ -7,6 +7,7 @@ import dev.loxiharness.harness.backend.Kubectl;
 import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.backend.RunningTopology;
+import dev.loxiharness.harness.jvm.ClassArchive;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.Processes;
 import dev.loxiharness.harness.state.StateDir;
@@ -48,11 +49,12 @@ public final class KubeAgent {
 
     /** The agent process's argv: this JVM's java and class path, running {@link #main} for topology {@code name}. */
     public static List<String> agentArgv(String name, Path home) {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-D" + Host.HOME_PROPERTY + "=" + home,
-                "-Dloxiharness.state=" + StateDir.ROOT,
-                "-cp", System.getProperty("java.class.path"), KubeAgent.class.getName(), name);
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        ClassArchive.kubeAgent().ifPresent(a -> argv.addAll(a.options()));
+        argv.addAll(List.of("-D" + Host.HOME_PROPERTY + "=" + home, "-Dloxiharness.state=" + StateDir.ROOT,
+                "-cp", System.getProperty("java.class.path"), KubeAgent.class.getName(), name));
+        return List.copyOf(argv);
     }
 
     /** The relay on the root side: the API server's UNIX socket in the state folder, to its loopback port. */
@@ -161,8 +163,10 @@ public final class KubeAgent {
      */
     public static List<InNodeDaemon> controllerDaemons(Path stateDir, Path home, Topology.Controller c) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", home.resolve("controller/target/controller.jar").toString(),
-                "--mode=" + c.mode(), "--kubeconfig=" + controllerKubeconfig(stateDir, c)));
+                "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        ClassArchive archive = ClassArchive.controller(home);
+        cmd.addAll(archive.options());
+        cmd.addAll(List.of("-jar", archive.jar().toString(), "--mode=" + c.mode(), "--kubeconfig=" + controllerKubeconfig(stateDir, c)));
         if (c.mode().equals("kube-loxilb")) {
             cmd.addAll(List.of("--loxiURL=" + String.join(",", c.apiServerUrl()), "--externalCIDR=" + c.externalCidr(),
                     "--setBGP=" + c.setBgp(), "--setLBMode=" + c.setLbMode()));

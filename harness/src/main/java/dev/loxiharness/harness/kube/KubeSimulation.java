@@ -55,6 +55,7 @@ public final class KubeSimulation implements AutoCloseable {
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Service> services;
     private SharedIndexInformer<EndpointSlice> endpointSlices;
+    private volatile boolean informed;
     private SharedIndexInformer<GenericKubernetesResource> bgpPeers;
 
     public KubeSimulation(Topology topology, Map<String, Node> nodes, StateDir state, KubernetesClient client) {
@@ -104,6 +105,7 @@ public final class KubeSimulation implements AutoCloseable {
         services = inform(client.services().inAnyNamespace().inform(cast(any), 30_000));
         endpointSlices = inform(client.discovery().v1().endpointSlices().inAnyNamespace().inform(cast(any), 30_000));
         bgpPeers = inform(client.genericKubernetesResources("projectcalico.org/v3", "BGPPeer").inform(cast(any), 30_000));
+        informed = true;
         queue();
     }
 
@@ -152,7 +154,9 @@ public final class KubeSimulation implements AutoCloseable {
     }
 
     private void queue() {
-        if (queued.compareAndSet(false, true)) {
+        // the first informers' events arrive while the later ones are still being made: the
+        // reconcile after the last one covers them (one before would fail and wait a second)
+        if (informed && queued.compareAndSet(false, true)) {
             worker.schedule(this::reconcile, 20, TimeUnit.MILLISECONDS);
         }
     }

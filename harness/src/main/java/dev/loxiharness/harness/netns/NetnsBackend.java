@@ -11,6 +11,7 @@ import dev.loxiharness.harness.docker.Containers;
 import dev.loxiharness.harness.docker.DockerEngine;
 import dev.loxiharness.harness.docker.Images;
 import dev.loxiharness.harness.docker.OurImage;
+import dev.loxiharness.harness.jvm.ClassArchive;
 import dev.loxiharness.harness.kind.ClusterLayout;
 import dev.loxiharness.harness.kube.KubeAgent;
 import dev.loxiharness.harness.model.Topology;
@@ -158,7 +159,17 @@ public final class NetnsBackend implements Backend {
                         + "; restarts are wired again by the container watch");
             }
             if (t.kubernetes() != null) {
+                // the manifests go in as soon as the API server answers: Calico's BGP peers and the
+                // Services are then on their way while the daemons finish starting
                 kubernetes.afterRoles(topo, home, progress);
+            }
+            awaitRolesReady(topo, progress);
+            List<String> toArchive = ClassArchive.daemons(home).stream().filter(ClassArchive::recorded).map(ClassArchive::name).toList();
+            if (!toArchive.isEmpty()) {
+                Processes.start(state, "", "class-data archives", ClassArchive.makerArgv(home, StateDir.ROOT.toString(), t.name()),
+                        state.file("class-archives.log"));
+                progress.step("making class-data archives for " + String.join(", ", toArchive) + " in the background (once after"
+                        + " each build; the daemons' later starts take about half the CPU)");
             }
             done.set(true);
             return topo;
@@ -213,7 +224,10 @@ public final class NetnsBackend implements Backend {
         progress.step("daemons started: " + topo.state().ledger().processes.size() + " ("
                 + String.join(", ", topo.state().ledger().processes.stream().map(StateDir.ProcessRecord::what).toList()) + ")"
                 + (topo.containers().isEmpty() ? "" : " and " + topo.containers().size() + " container(s)"));
-        for (Map.Entry<String, Topology.Node> e : t.nodes().entrySet()) {
+    }
+
+    private static void awaitRolesReady(NetnsTopology topo, Progress progress) {
+        for (Map.Entry<String, Topology.Node> e : topo.topology().nodes().entrySet()) {
             for (String role : e.getValue().roles()) {
                 Roles.find(role).ifPresent(r -> r.awaitReady(topo.node(e.getKey())));
             }
