@@ -40,6 +40,7 @@ final class TopologyBench extends Benchmark {
         List<Double> ups = new ArrayList<>();
         List<Double> downs = new ArrayList<>();
         List<String> leftovers = new ArrayList<>();
+        List<String> timeline = List.of();
         long memBefore = memAvailableKb();
         for (int i = 0; i < CYCLES; i++) {
             Procs.Timed up = Procs.run(List.of(topology, "up"), Duration.ofSeconds(180));
@@ -51,11 +52,12 @@ final class TopologyBench extends Benchmark {
                     return;
             }
             ups.add(up.seconds());
+            timeline = timeline(up.result().stdout());
             Procs.Timed down = Procs.run(List.of(topology, "down", "seed"), Duration.ofSeconds(60));
             downs.add(down.seconds());
             String netns = Procs.run(List.of("ip", "netns", "list"), Duration.ofSeconds(10)).result().stdout();
-            long ours = netns.lines().filter(l -> l.startsWith("lxh-")).count();
-            long procs = Procs.run(List.of("pgrep", "-fc", "/run/loxiharness/"), Duration.ofSeconds(10)).result().stdout()
+            long ours = netns.lines().filter(l -> l.startsWith("lxh-seed-")).count();
+            long procs = Procs.run(List.of("pgrep", "-fc", "/run/loxiharness/seed/"), Duration.ofSeconds(10)).result().stdout()
                     .lines().mapToLong(l -> Long.parseLong(l.trim())).sum();
             leftovers.add("cycle " + (i + 1) + ": " + ours + " namespaces, " + procs + " processes left");
         }
@@ -74,8 +76,40 @@ final class TopologyBench extends Benchmark {
         report.detail("leftovers", leftovers);
         report.note("every cycle left " + (leftovers.stream().allMatch(l -> l.contains(": 0 namespaces, 0 processes"))
                 ? "nothing behind" : "something: " + leftovers));
+        report.detail("timeline", timeline);
+        report.note("timeline of the last up (seconds from the CLI's start of work; checks at the time they first passed):");
+        timeline.forEach(l -> report.note("  " + l));
         report.note("./topology up includes the JVM start of the CLI and of the daemons and the simulated Kubernetes "
                 + "control plane, which the hand-wired reference does not have");
+    }
+
+    private static final Pattern STEP = Pattern.compile("^\\s+([0-9.]+)s\\s+(.*)$");
+    private static final Pattern CHECK = Pattern.compile("^PASS\\s+(.*) \\(([0-9.]+) s\\)$");
+
+    /**
+     * Where the time of one {@code up} went, from what it printed: each step at its time (the
+     * daemons' start, each daemon's readiness, the manifests), then each check at the moment it
+     * first passed (a BGP session Established, the VIP learnt, the first answer), in time order.
+     */
+    static List<String> timeline(String upOutput) {
+        List<String> out = new ArrayList<>();
+        double checksFrom = 0;
+        for (String line : upOutput.lines().toList()) {
+            Matcher step = STEP.matcher(line);
+            Matcher check = CHECK.matcher(line);
+            if (step.matches()) {
+                double at = Double.parseDouble(step.group(1));
+                if (step.group(2).startsWith("up; running")) {
+                    checksFrom = at;
+                }
+                out.add(String.format(java.util.Locale.ROOT, "%6.2f s  %s", at, step.group(2)));
+            } else if (check.matches()) {
+                out.add(String.format(java.util.Locale.ROOT, "%6.2f s  check passed: %s", checksFrom + Double.parseDouble(check.group(2)),
+                        check.group(1)));
+            }
+        }
+        out.sort(java.util.Comparator.naturalOrder());
+        return out;
     }
 
     static long memAvailableKb() throws Exception {

@@ -226,13 +226,21 @@ public final class NetnsBackend implements Backend {
                 + (topo.containers().isEmpty() ? "" : " and " + topo.containers().size() + " container(s)"));
     }
 
+    /** Waits for every role that has a readiness of its own, side by side; says when each was ready. */
     private static void awaitRolesReady(NetnsTopology topo, Progress progress) {
-        for (Map.Entry<String, Topology.Node> e : topo.topology().nodes().entrySet()) {
-            for (String role : e.getValue().roles()) {
-                Roles.find(role).ifPresent(r -> r.awaitReady(topo.node(e.getKey())));
-            }
+        record Awaited(String node, NodeRole role) {
         }
-        progress.step("daemons ready");
+        List<Awaited> awaited = new ArrayList<>();
+        topo.topology().nodes().forEach((node, spec) -> spec.roles().forEach(role ->
+                Roles.find(role).ifPresent(r -> awaited.add(new Awaited(node, r)))));
+        double from = progress.seconds();
+        List<String> when = awaited.parallelStream().map(a -> {
+            a.role().awaitReady(topo.node(a.node()));
+            double at = progress.seconds();
+            // roles without a readiness of their own return at once: only those waited for are named
+            return at - from < 0.02 ? "" : String.format(java.util.Locale.ROOT, "%s %s at %.2fs", a.node(), a.role().name(), at);
+        }).filter(w -> !w.isEmpty()).sorted().toList();
+        progress.step("daemons ready" + (when.isEmpty() ? "" : ": " + String.join(", ", when)));
     }
 
     private static void startRolesOf(NetnsTopology topo, String node) {
