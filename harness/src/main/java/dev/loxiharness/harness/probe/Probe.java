@@ -24,7 +24,7 @@ public final class Probe {
     public static ExecResult run(Node node, List<String> cmd) {
         ExecResult r = node.exec(Node.DEFAULT_TIMEOUT, null, cmd);
         if (!r.ok()) {
-            throw new ProbeException(node.name() + ": " + r);
+            throw new ProbeException(node.name() + ": " + r, r);
         }
         return r;
     }
