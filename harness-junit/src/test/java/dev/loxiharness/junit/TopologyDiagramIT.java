@@ -61,7 +61,7 @@ class TopologyDiagramIT {
         assertThat(d.paths().get(0).vip().label()).isEqualTo(VIP + ":8888/tcp");
         assertThat(d.paths().get(0).hops()).extracting(Diagram.Hop::from, Diagram.Hop::to).containsExactly(
                 tuple("client", "router"), tuple("router", "lb"), tuple("lb", "client"));
-        assertThat(d.paths().get(0).hops().get(1).how()).isEqualTo("route " + VIP + " via 192.168.20.4 (bird)");
+        assertThat(d.paths().get(0).hops().get(1).how()).isEqualTo("route " + VIP + " via 192.168.20.4 proto bird");
         assertThat(strokes(svg(d))).containsEntry("node:router->node:lb", List.of(SessionState.ESTABLISHED.colour(), "#1565c0"));
     }
 
@@ -88,7 +88,7 @@ class TopologyDiagramIT {
         try {
             Diagram d = awaitDiagram("the router's hold time expired", HOLD_EXPIRY, x ->
                     assertThat(x.paths().get(0).hops()).extracting(Diagram.Hop::from, Diagram.Hop::to, Diagram.Hop::how)
-                            .containsExactly(tuple("client", "router", "route default via 198.51.100.1 (boot)"),
+                            .containsExactly(tuple("client", "router", "route default via 198.51.100.1 proto boot"),
                                     tuple("router", null, "no route to " + VIP)));
             assertThat(lbRouter(d).state()).isEqualTo(SessionState.DOWN);
             assertThat(lbRouter(d).ends()).extracting(Diagram.End::node).containsExactly("lb", "router");

@@ -10,7 +10,7 @@ import dev.loxiharness.harness.probe.BirdProtocol;
 import dev.loxiharness.harness.probe.Birdc;
 import dev.loxiharness.harness.probe.Gobgp;
 import dev.loxiharness.harness.probe.Ip;
-import dev.loxiharness.harness.probe.Loxicmd;
+import dev.loxiharness.harness.probe.LoxilbApi;
 import dev.loxiharness.harness.probe.Probe;
 import dev.loxiharness.harness.probe.ProbeException;
 import dev.loxiharness.harness.probe.Route;
@@ -80,7 +80,7 @@ final class Observed {
                 probes.add(() -> o.bird.put(name, reading(() -> Birdc.protocols(node))));
             }
             if (spec.has("loxilb")) {
-                probes.add(() -> o.rules.put(name, reading(() -> Loxicmd.rules(node))));
+                probes.add(() -> o.rules.put(name, reading(() -> LoxilbApi.rules(node))));
             } else if (!spec.has("kube-proxy")) {
                 probes.add(() -> o.routes.put(name, reading(() -> Ip.routes(node))));
             }

@@ -99,7 +99,7 @@ final class ObservedForwarding implements PacketPaths.Forwarding {
         }
         List<Hop> out = new ArrayList<>();
         for (String gw : r.gateway().split(",")) {
-            out.add(PacketPaths.toOwner(t, node, gw, "route " + r.dst() + " via " + gw + " (" + r.protocol() + ")"));
+            out.add(PacketPaths.toOwner(t, node, gw, "route " + r.dst() + " via " + gw + " proto " + r.protocol()));
         }
         return out;
     }
@@ -107,7 +107,7 @@ final class ObservedForwarding implements PacketPaths.Forwarding {
     private List<Hop> loxilb(String node, Vip vip) {
         Observed.Reading<JsonNode> rules = seen.rules.get(node);
         if (rules == null || !rules.ok()) {
-            return List.of(new Hop(node, null, "loxicmd get lb: " + (rules == null ? "no answer" : rules.error())));
+            return List.of(new Hop(node, null, "loxilb API: " + (rules == null ? "no answer" : rules.error())));
         }
         for (JsonNode rule : rules.value()) {
             JsonNode a = rule.path("serviceArguments");
