@@ -55,8 +55,8 @@ final class Observed {
     final Map<String, Reading<List<BirdProtocol>>> bird = new ConcurrentHashMap<>();
     final Map<String, Reading<JsonNode>> rules = new ConcurrentHashMap<>();
     final Map<String, Reading<List<Route>>> routes = new ConcurrentHashMap<>();
-    /** {@code kubectl get services,endpointslices -A -o json}; absent without a {@code kubernetes:} section. */
-    final Map<String, Reading<JsonNode>> kube = new ConcurrentHashMap<>();
+    /** {@code kubectl get services,endpointslices -A -o json}; null without a {@code kubernetes:} section. */
+    private volatile Reading<JsonNode> kube;
 
     private Observed() {
     }
@@ -86,13 +86,13 @@ final class Observed {
             }
         }
         if (t.kubernetes() != null) {
-            probes.add(() -> o.kube.put("", reading(() -> {
+            probes.add(() -> o.kube = reading(() -> {
                 ExecResult r = topo.kubectl().run(PROBE_TIMEOUT, List.of("get", "services,endpointslices", "-A", "-o", "json"));
                 if (!r.ok()) {
                     throw new ProbeException(r.toString(), r);
                 }
                 return Probe.json(r.stdout(), "{}");
-            })));
+            }));
         }
         runAll(probes);
         return o;
@@ -100,7 +100,8 @@ final class Observed {
 
     /** The Services and EndpointSlices, when the topology has Kubernetes and kubectl answered. */
     Reading<JsonNode> kubernetes() {
-        return kube.getOrDefault("", new Reading<>(null, "this topology runs no Kubernetes"));
+        Reading<JsonNode> k = kube;
+        return k != null ? k : new Reading<>(null, "this topology runs no Kubernetes, or kubectl did not answer");
     }
 
     private static <T> Reading<T> reading(Supplier<T> probe) {
