@@ -6,6 +6,7 @@ import io.qameta.allure.model.Status;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,6 +74,18 @@ final class AllureGlue {
             });
         } catch (Throwable t) {
             System.err.println("allure: evidence not attached: " + t);
+        }
+    }
+
+    /** An SVG picture, which the report shows as an image. */
+    static void attachSvg(String name, String svg) {
+        if (!active()) {
+            return;
+        }
+        try {
+            Allure.addAttachment(name, "image/svg+xml", new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)), "svg");
+        } catch (Throwable t) {
+            System.err.println("allure: " + name + " not attached: " + t);
         }
     }
 

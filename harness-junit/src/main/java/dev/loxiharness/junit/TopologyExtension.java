@@ -45,6 +45,8 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(TopologyExtension.class);
     private static final String RUNNING = "running";
     private static final String EVIDENCE_DONE = "evidence collected";
+    /** The picture of the topology at the moment of failure, in the evidence folder. */
+    static final String PICTURE = "topology.svg";
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext ctx) {
@@ -109,20 +111,34 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
         }
     }
 
+    /**
+     * Right after the test method, before {@code @AfterEach} changes anything: the picture of the
+     * topology as the test left it (on a failure: at the moment of failure, also into the evidence
+     * folder), and on a failure the evidence. A skipped test gets neither, nor does a passed one
+     * that no Allure report is written for.
+     */
     @Override
     public void afterTestExecution(ExtensionContext ctx) {
-        // right after the test method, before @AfterEach changes anything
-        ctx.getExecutionException().filter(e -> !(e instanceof TestAbortedException)).ifPresent(e -> collectEvidence(ctx, e));
+        Optional<Throwable> failure = ctx.getExecutionException();
+        if (failure.isPresent() && failure.get() instanceof TestAbortedException || failure.isEmpty() && !AllureGlue.active()) {
+            // skipped, or passed where no report would show the picture
+            return;
+        }
+        Running r = find(ctx);
+        Optional<TopologyPicture> picture = r == null ? Optional.empty() : TopologyPicture.take(r.handle);
+        picture.ifPresent(p -> AllureGlue.attachSvg((failure.isPresent() ? "topology at the failure" : "topology after the test")
+                + " (drawn in " + p.cost() + ")", p.svg()));
+        failure.ifPresent(e -> collectEvidence(ctx, e, picture));
     }
 
     @Override
     public void testFailed(ExtensionContext ctx, Throwable cause) {
         // failures outside the test method (@BeforeEach, @AfterEach) have no evidence yet
-        collectEvidence(ctx, cause);
+        collectEvidence(ctx, cause, Optional.empty());
     }
 
     /** Never throws: the test's own failure is what JUnit reports. */
-    private void collectEvidence(ExtensionContext ctx, Throwable cause) {
+    private void collectEvidence(ExtensionContext ctx, Throwable cause, Optional<TopologyPicture> picture) {
         try {
             ExtensionContext.Store methodStore = ctx.getStore(NS);
             if (methodStore.get(EVIDENCE_DONE) != null) {
@@ -139,6 +155,9 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
             StringWriter trace = new StringWriter();
             cause.printStackTrace(new PrintWriter(trace));
             Files.writeString(dir.resolve("failure.txt"), trace.toString());
+            if (picture.isPresent()) {
+                Files.writeString(dir.resolve(PICTURE), picture.get().svg());
+            }
             System.err.printf("evidence of the failure of %s: %s (%d files, %d failed probes, %d ms)%n", ctx.getDisplayName(), dir,
                     report.items().size(), report.failed(), report.took().toMillis());
             AllureGlue.evidence(report);

@@ -11,6 +11,8 @@ import dev.loxiharness.harness.fault.DaemonFaults;
 import dev.loxiharness.harness.fault.FaultRecord;
 import dev.loxiharness.harness.fault.Faults;
 import dev.loxiharness.harness.fault.LinkFault;
+import dev.loxiharness.harness.graph.Diagram;
+import dev.loxiharness.harness.graph.TopologyGraph;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.probe.BgpNeighbor;
 import dev.loxiharness.harness.probe.BgpPath;
@@ -195,6 +197,15 @@ public final class TopologyHandle {
      */
     public LinkFault link(String node, String iface) {
         return new Faults(topo).link(node, iface);
+    }
+
+    /**
+     * The picture of the topology now ({@code ./topology graph}): each BGP session with the state its
+     * speakers report, each VIP's path as the kernels and loxilbs forward it. Draw it with
+     * {@link dev.loxiharness.harness.graph.DotWriter}; the extension attaches it to every test's report.
+     */
+    public Diagram diagram() {
+        return TopologyGraph.observed(topo);
     }
 
     /** The topology file's own checks, run once. */

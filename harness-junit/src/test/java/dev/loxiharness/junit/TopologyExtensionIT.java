@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.loxiharness.harness.fault.FaultRecord;
+import dev.loxiharness.harness.graph.Graphviz;
 import dev.loxiharness.harness.probe.BgpNeighbor;
 import dev.loxiharness.harness.probe.BirdProtocol;
 import dev.loxiharness.harness.probe.Route;
@@ -99,6 +100,10 @@ class TopologyExtensionIT {
         Path dir = Settings.evidenceDir().resolve("TopologyExtensionIT$FailingExample").resolve("fails");
         assertThat(dir.resolve("index.txt")).exists();
         assertThat(dir.resolve("failure.txt")).content().contains("the original failure");
+        if (Graphviz.whyNot().isEmpty()) {
+            assertThat(dir.resolve(TopologyExtension.PICTURE)).as("the picture at the moment of failure")
+                    .content().contains("<svg", ">lb</text>", ">router</text>", ">client</text>", ">llbnet</text>");
+        }
         assertThat(dir.resolve("nodes/lb/loxicmd-get-lb.txt")).as("no rules: an empty table").exists();
         assertThat(dir.resolve("logs/router.bird.log")).as("BIRD logs to syslog: maybe empty").exists();
         for (String f : List.of("nodes/lb/gobgp-neigh.txt", "nodes/lb/gobgp-neigh.json", "nodes/lb/gobgp-global-rib.json",

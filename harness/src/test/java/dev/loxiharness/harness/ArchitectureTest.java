@@ -21,7 +21,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule onlyTheNetnsBackendKnowsNamespaces = noClasses()
             .that().resideInAnyPackage("..harness.backend..", "..harness.check..", "..harness.probe..", "..harness.evidence..",
-                    "..harness.roles..", "..harness.cli..", "..harness.model..", "..harness.state..")
+                    "..harness.roles..", "..harness.cli..", "..harness.model..", "..harness.state..", "..harness.graph..")
             .should().dependOnClassesThat().resideInAnyPackage("..harness.netns..")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.loxiharness.netns.Netns");
 

@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
             "Backends (./topology up --backend NAME, or backend: in the file):", "${BACKENDS}"},
         subcommands = {TopologyMain.Up.class, TopologyMain.PlanCmd.class, TopologyMain.Down.class, TopologyMain.Status.class,
                 TopologyMain.ListCmd.class, ImagesCommand.class, TopologyMain.Exec.class, TopologyMain.Kubectl.class, TopologyMain.Capture.class,
-                FaultCommand.class, CommandLine.HelpCommand.class})
+                FaultCommand.class, GraphCommand.class, CommandLine.HelpCommand.class})
 public final class TopologyMain {
     static final Path HOME = Host.home();
     static final Duration CHECK_BUDGET = Duration.ofSeconds(30);

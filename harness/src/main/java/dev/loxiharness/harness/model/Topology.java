@@ -48,6 +48,16 @@ public record Topology(
         return new Topology(newName, description, backend, networks, nodes, kubernetes, loadBalancer, checks, source, settings);
     }
 
+    /** Which node has each address (interfaces and loopback), without prefix length. */
+    public Map<String, String> addressOwners() {
+        Map<String, String> owner = new LinkedHashMap<>();
+        nodes.forEach((name, node) -> {
+            node.interfaces().forEach(i -> owner.put(i.ip(), name));
+            node.loopback().forEach(a -> owner.put(a.split("/")[0], name));
+        });
+        return owner;
+    }
+
     public Topology withSource(Path file) {
         return new Topology(name, description, backend, networks, nodes, kubernetes, loadBalancer, checks, file, settings);
     }

@@ -36,7 +36,7 @@ public final class KubectlGet {
         all.addAll(List.of("-o", "json"));
         ExecResult r = kubectl.run(Kubectl.TIMEOUT, all);
         if (!r.ok()) {
-            throw new ProbeException(r.toString());
+            throw new ProbeException(r.toString(), r);
         }
         return Probe.json(r.stdout(), "{}");
     }

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * What the probes share: run a command in a node, fail with its stderr when it fails, read JSON.
  * Each technology has its queries in a class of its own ({@link Gobgp}, {@link Birdc}, {@link Ip},
- * {@link Nft}, {@link Curl}, {@link Loxicmd}, {@link KubectlGet}) and its parsed records beside them.
+ * {@link Nft}, {@link Curl}, {@link Loxicmd}, {@link LoxilbApi}, {@link KubectlGet}) and its parsed records beside them.
  */
 public final class Probe {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,7 +24,7 @@ public final class Probe {
     public static ExecResult run(Node node, List<String> cmd) {
         ExecResult r = node.exec(Node.DEFAULT_TIMEOUT, null, cmd);
         if (!r.ok()) {
-            throw new ProbeException(node.name() + ": " + r);
+            throw new ProbeException(node.name() + ": " + r, r);
         }
         return r;
     }

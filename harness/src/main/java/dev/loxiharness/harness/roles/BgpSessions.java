@@ -5,7 +5,6 @@ import dev.loxiharness.harness.model.Manifests;
 import dev.loxiharness.harness.model.Topology;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,10 +18,17 @@ import java.util.Set;
  * neighbours (node2 towards loxilb in the seed) are told apart from expected sessions.
  */
 public final class BgpSessions {
+    private static final String GOBGPD = "gobgpd";
+
     /** One configured neighbour: {@code node} (AS {@code as}, from {@code local}) towards {@code address} AS {@code peerAs}. */
     public record Neighbor(String node, long as, String local, String address, long peerAs, String how) {
         String end() {
             return node + " " + local + " AS " + as + " (" + how + ")";
+        }
+
+        /** Whether the speaker is loxilb's gobgpd (asked with {@code gobgp}) rather than a BIRD (asked with {@code birdc}). */
+        public boolean gobgpd() {
+            return how.equals(GOBGPD);
         }
     }
 
@@ -60,7 +66,7 @@ public final class BgpSessions {
             }
             Topology.Loxilb l = node.loxilb();
             if (node.has("loxilb") && l != null && l.bgp() && l.gobgpAs().isPresent()) {
-                l.gobgpNeighbors().forEach(n -> out.add(neighbor(name, node, l.gobgpAs().getAsLong(), n.address(), n.as(), "gobgpd")));
+                l.gobgpNeighbors().forEach(n -> out.add(neighbor(name, node, l.gobgpAs().getAsLong(), n.address(), n.as(), GOBGPD)));
             }
             if (node.has("calico-node") && t.kubernetes() != null) {
                 long as = CalicoNodeRole.as(t);
@@ -78,7 +84,7 @@ public final class BgpSessions {
     /** The sessions of {@code t}: each pair that names each other once, each one-sided neighbour on its own. */
     public static List<Session> sessions(Topology t) {
         List<Neighbor> all = neighbors(t);
-        Map<String, String> owner = owners(t);
+        Map<String, String> owner = t.addressOwners();
         List<Session> out = new ArrayList<>();
         Set<Neighbor> told = new HashSet<>();
         for (Neighbor n : all) {
@@ -91,16 +97,6 @@ public final class BgpSessions {
             out.add(new Session(n, peerNode, back.orElse(null)));
         }
         return out;
-    }
-
-    /** Which node has each address (interfaces and loopback). */
-    private static Map<String, String> owners(Topology t) {
-        Map<String, String> owner = new LinkedHashMap<>();
-        t.nodes().forEach((name, node) -> {
-            node.interfaces().forEach(i -> owner.put(i.ip(), name));
-            node.loopback().forEach(a -> owner.put(a.split("/")[0], name));
-        });
-        return owner;
     }
 
     /** A neighbour from the address on the subnet shared with the peer (the kernel's choice of source), else the node's first. */

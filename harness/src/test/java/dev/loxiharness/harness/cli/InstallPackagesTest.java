@@ -115,9 +115,20 @@ class InstallPackagesTest {
     }
 
     @Test
+    void withBrowserItAlsoAsksForChromiumAndWithoutItNever() throws Exception {
+        Run r = run("chromium graphviz", "0", true, Map.of(), "--browser");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.apt().lines().toList()).containsExactly("update -qq", "install -y --no-install-recommends graphviz chromium -qq");
+        Files.delete(aptLog);
+        Run plain = run("chromium graphviz", "0", true, Map.of());
+        assertThat(plain.apt().lines().toList()).as("./topology's own packages: Graphviz, no browser")
+                .containsExactly("update -qq", "install -y --no-install-recommends graphviz -qq");
+    }
+
+    @Test
     void anUnknownOptionIsRefusedInOneLine() throws Exception {
         Run r = run("", "0", true, Map.of(), "--containrs");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.stderr().lines().toList()).containsExactly("install-packages: unknown option --containrs (use --yes, --containers)");
+        assertThat(r.stderr().lines().toList()).containsExactly("install-packages: unknown option --containrs (use --yes, --containers, --browser)");
     }
 }
