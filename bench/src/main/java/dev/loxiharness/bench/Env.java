@@ -14,8 +14,13 @@ record Env(Path root, String java, Path benchJar) {
         return root.resolve("loxilb/target/loxilb.jar");
     }
 
+    /** The repository: {@code -Dbench.root}, which bench/run sets, else the working directory. */
+    static Path repository() {
+        return Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+    }
+
     static Env detect() {
-        Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+        Path root = repository();
         String java = ProcessHandle.current().info().command().orElse("java");
         Path jar;
         try {
