@@ -1,11 +1,11 @@
 package dev.loxiharness.harness.netns;
 
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.exec.Commands;
 import dev.loxiharness.exec.Host;
 import dev.loxiharness.exec.Paths;
 import dev.loxiharness.harness.backend.Backend;
 import dev.loxiharness.harness.backend.Plan;
-import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.docker.Containers;
 import dev.loxiharness.harness.docker.DockerEngine;
@@ -146,7 +146,7 @@ public final class NetnsBackend implements Backend {
         Runtime.getRuntime().addShutdownHook(rollback);
         try {
             t.nodes().values().stream().filter(Topology.Node::isContainer).map(n -> OurImage.named(n.image())).flatMap(Optional::stream)
-                    .distinct().forEach(ours -> Images.ensure(ours, home, progress::step));
+                    .distinct().forEach(ours -> Images.ensure(ours, home, progress));
             topo.fabric().wire(topo, progress);
             if (t.kubernetes() != null) {
                 kubernetes.beforeRoles(topo, home);
@@ -213,12 +213,14 @@ public final class NetnsBackend implements Backend {
         progress.step("daemons started: " + topo.state().ledger().processes.size() + " ("
                 + String.join(", ", topo.state().ledger().processes.stream().map(StateDir.ProcessRecord::what).toList()) + ")"
                 + (topo.containers().isEmpty() ? "" : " and " + topo.containers().size() + " container(s)"));
-        for (Map.Entry<String, Topology.Node> e : t.nodes().entrySet()) {
-            for (String role : e.getValue().roles()) {
-                Roles.find(role).ifPresent(r -> r.awaitReady(topo.node(e.getKey())));
+        try (Progress.Task ready = progress.start("waiting for the daemons to answer")) {
+            for (Map.Entry<String, Topology.Node> e : t.nodes().entrySet()) {
+                for (String role : e.getValue().roles()) {
+                    Roles.find(role).ifPresent(r -> r.awaitReady(topo.node(e.getKey())));
+                }
             }
+            ready.done("daemons ready");
         }
-        progress.step("daemons ready");
     }
 
     private static void startRolesOf(NetnsTopology topo, String node) {

@@ -3,7 +3,7 @@ package dev.loxiharness.harness.kind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.loxiharness.harness.backend.Progress;
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.model.TopologyLoader;
 import java.nio.file.Path;
