@@ -2,6 +2,7 @@ package dev.loxiharness.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.exec.Host;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -71,7 +72,7 @@ public final class BenchMain {
             String loadBefore = loadavg();
             long t0 = System.nanoTime();
             String error = null;
-            try {
+            try (Progress.Task running = env.progress().start(b.name)) {
                 b.run(env, r);
             } catch (Exception | AssertionError e) {
                 failed = true;
