@@ -146,6 +146,10 @@ final class ResultsPage {
             h.append("<p>no earlier run of this figure in the folder</p>\n");
         }
         if (t.points().stream().anyMatch(p -> p.value() != null || p.baseline() != null)) {
+            if (FigureChart.logScale(t)) {
+                h.append("<p>chart on a log scale: figure and baseline are more than ")
+                        .append((int) FigureChart.LOG_SCALE_FACTOR).append(" times apart</p>\n");
+            }
             h.append(FigureChart.svg(id + "-chart", t)).append('\n');
         }
         h.append("</section>\n");

@@ -67,6 +67,15 @@ class ResultsPageTest {
             assertThat(markers).as("markers in the chart of %s", label).isGreaterThanOrEqualTo(4);
         }
         assertThat(section(REST)).contains("baseline, same run: raw nft -f");
+        // this run's value and baseline written beside their points
+        assertThat(section(REST)).contains(">12.00 s</text>").contains(">900.0 ms</text>").doesNotContain(">10.20 s</text>");
+    }
+
+    @Test
+    void aFigureFarFromItsBaselineIsOnALogScaleSoNeitherLiesFlat() {
+        // 12 s against 0.9 s: more than 5 times apart; 4,000 against 5,200 req/s: not
+        assertThat(section(REST)).contains("chart on a log scale");
+        assertThat(section(RPS)).doesNotContain("log scale");
     }
 
     @Test
