@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -56,7 +55,6 @@ public final class Progress {
     private boolean liveLineShown;
     private int spin;
     private ScheduledExecutorService ticker;
-    private ScheduledFuture<?> ticking;
 
     Progress(PrintStream out, boolean live, LongSupplier nanos, Duration redrawEvery) {
         this.out = out;
@@ -100,16 +98,14 @@ public final class Progress {
     public synchronized Task start(String what, long total) {
         Task t = new Task(what, total, nanos.getAsLong());
         running.add(t);
-        if (out != null && redrawEvery != null && ticking == null) {
-            if (ticker == null) {
-                ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread th = new Thread(r, "progress");
-                    th.setDaemon(true);
-                    return th;
-                });
-            }
-            ticking = ticker.scheduleAtFixedRate(this::tick, redrawEvery.toMillis(), redrawEvery.toMillis(),
-                    TimeUnit.MILLISECONDS);
+        if (out != null && redrawEvery != null && ticker == null) {
+            // a thread only while something runs: the JUnit extension makes a Progress per topology
+            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread th = new Thread(r, "progress");
+                th.setDaemon(true);
+                return th;
+            });
+            ticker.scheduleAtFixedRate(this::tick, redrawEvery.toMillis(), redrawEvery.toMillis(), TimeUnit.MILLISECONDS);
         }
         tick();
         return t;
@@ -164,9 +160,9 @@ public final class Progress {
     private synchronized void ended(Task t) {
         running.remove(t);
         if (running.isEmpty()) {
-            if (ticking != null) {
-                ticking.cancel(false);
-                ticking = null;
+            if (ticker != null) {
+                ticker.shutdownNow();
+                ticker = null;
             }
             if (out != null) {
                 clearLiveLine();

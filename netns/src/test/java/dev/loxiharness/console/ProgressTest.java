@@ -131,6 +131,19 @@ class ProgressTest {
     }
 
     @Test
+    void theRedrawThreadLivesOnlyWhileSomethingRuns() throws InterruptedException {
+        Progress p = Progress.plain(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        Thread ticker;
+        try (Progress.Task t = p.start("work")) {
+            ticker = Thread.getAllStackTraces().keySet().stream().filter(th -> th.getName().equals("progress"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no progress thread while a task runs"));
+            t.done("work done");
+        }
+        ticker.join(5_000);
+        assertThat(ticker.isAlive()).as("progress thread after the last task ended").isFalse();
+    }
+
+    @Test
     void silentPrintsNothingAndStillTimes() {
         try (Progress.Task t = Progress.SILENT.start("x", 10)) {
             t.advance(5);
