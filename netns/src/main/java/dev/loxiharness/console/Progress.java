@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
  * <pre>
  * progress.step("namespaces: 6");                           // a finished step
  * try (Progress.Task t = progress.start("kubeadm init on node1")) {
- *     ...                                                   // live: "  3.20s  kubeadm init on node1 ... 12.4 s"
+ *     ...                                                   // live: "  3.20s  kubeadm init on node1 12.4 s |"
  *     t.done("kubeadm init on node1, join on node2");       // the step's line
  * }                                                         // closed without done (a failure): no line, the caller reports
  * try (Progress.Task load = progress.start("10,000 rules over REST", 10_000)) {
@@ -123,9 +123,13 @@ public final class Progress {
         }
         if (live) {
             Task t = running.get(running.size() - 1);
-            String text = prefix() + t.what + " " + t.liveState() + " " + SPINNER[spin++ % SPINNER.length];
-            int max = width() - 1;
-            out.print("\r\u001b[2K" + (text.length() > max ? text.substring(0, max) : text));
+            String state = " " + t.liveState() + " " + SPINNER[spin++ % SPINNER.length];
+            String prefix = prefix();
+            // a line longer than the terminal would wrap, and \r would redraw only its last part:
+            // shorten what it says, keep how far and for how long
+            int room = Math.max(10, width() - 1 - prefix.length() - state.length());
+            String what = t.what.length() <= room ? t.what : t.what.substring(0, room - 3) + "...";
+            out.print("\r\u001b[2K" + prefix + what + state);
             out.flush();
             liveLineShown = true;
             return;
@@ -175,6 +179,11 @@ public final class Progress {
 
     private String prefix() {
         return String.format(Locale.ROOT, "  %5.2fs  ", seconds());
+    }
+
+    /** Fixes the terminal's width (tests), instead of asking the terminal. */
+    void width(int columns) {
+        width = columns;
     }
 
     /** The terminal's width: {@code COLUMNS}, else {@code stty size} on the terminal, else 80. */
@@ -262,7 +271,7 @@ public final class Progress {
         private String liveState() {
             String time = String.format(Locale.ROOT, "%.1f s", secondsSoFar());
             if (total == 0) {
-                return "... " + time;
+                return time;
             }
             int filled = (int) (done * BAR / total);
             return String.format(Locale.ROOT, "[%s%s] %3d %% %,d/%,d %s", "#".repeat(filled), ".".repeat(BAR - filled),

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Both ways of telling progress, on a clock the test moves and with the redraws the test makes. */
@@ -91,12 +92,12 @@ class ProgressTest {
         Progress.Task t = p.start("image loxiharness/loxilb:abc: docker build");
         seconds(2.5);
         p.tick();
-        assertThat(out()).endsWith(CLEAR + "   2.50s  image loxiharness/loxilb:abc: docker build ... 2.5 s /")
+        assertThat(out()).endsWith(CLEAR + "   2.50s  image loxiharness/loxilb:abc: docker build 2.5 s /")
                 .doesNotContain("\n");
 
         p.step("image base: present");
         assertThat(out()).endsWith(CLEAR + "   2.50s  image base: present\n"
-                + CLEAR + "   2.50s  image loxiharness/loxilb:abc: docker build ... 2.5 s -");
+                + CLEAR + "   2.50s  image loxiharness/loxilb:abc: docker build 2.5 s -");
 
         seconds(1);
         t.done("image loxiharness/loxilb:abc: built in 3.5 s");
@@ -119,6 +120,18 @@ class ProgressTest {
             assertThat(out()).contains("[####################] 100 % 1,000/1,000");
         }
         assertThat(out()).endsWith(CLEAR).doesNotContain("\n");
+    }
+
+    @Test
+    void liveALongTextIsShortenedToTheTerminalKeepingHowFarAndHowLong() {
+        Progress p = progress(true);
+        p.width(60);
+        try (Progress.Task t = p.start("image loxiharness/loxilb:0123456789ab: docker build --network none, FROM base")) {
+            seconds(12.25);
+            p.tick();
+        }
+        String drawn = out().split(Pattern.quote(CLEAR))[2];
+        assertThat(drawn).isEqualTo("  12.25s  image loxiharness/loxilb:0123456789ab... 12.3 s /").hasSizeLessThan(60);
     }
 
     @Test
