@@ -2,6 +2,7 @@ package dev.loxiharness.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.exec.Paths;
 import dev.loxiharness.netns.Lab;
@@ -282,7 +283,8 @@ final class BenchLab implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(env.java(), "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-cp", env.benchJar().toString(), RestLoad.class.getName(), API, String.valueOf(first),
                 String.valueOf(count), String.valueOf(concurrency), String.valueOf(budget.toSeconds())));
-        Procs.Timed t = Procs.run(ns.wrap(cmd), budget.plusSeconds(30));
+        // a few rules take no time worth telling
+        Procs.Timed t = RestLoad.run(ns.wrap(cmd), count, budget.plusSeconds(30), count >= 100 ? env.progress() : Progress.SILENT);
         String out = t.result().stdout().strip();
         JsonNode n;
         try {
@@ -292,7 +294,7 @@ final class BenchLab implements AutoCloseable {
         }
         if (!t.ok() || n.path("ok").asInt() != count) {
             throw new IllegalStateException("REST load of " + count + " rules from " + first + ": " + out
-                    + (t.result().stderr().isBlank() ? "" : " / " + t.result().stderr().strip()));
+                    + (RestLoad.complaints(t).isBlank() ? "" : " / " + RestLoad.complaints(t)));
         }
         return n;
     }

@@ -2,6 +2,7 @@ package dev.loxiharness.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.exec.Host;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code bench/run [NAME...]}: runs the named benchmarks (all by default), writes each one's figures to
@@ -28,6 +30,10 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true"); // the charts are drawn with no display
+        if (args.length > 0 && args[0].equals("--html-only")) {
+            System.exit(htmlOnly(Env.repository(), List.of(args).subList(1, args.length)));
+        }
         List<Benchmark> chosen = new ArrayList<>();
         for (String a : args) {
             if (a.equals("-h") || a.equals("--help")) {
@@ -66,7 +72,7 @@ public final class BenchMain {
             String loadBefore = loadavg();
             long t0 = System.nanoTime();
             String error = null;
-            try {
+            try (Progress.Task running = env.progress().start(b.name)) {
                 b.run(env, r);
             } catch (Exception | AssertionError e) {
                 failed = true;
@@ -88,6 +94,7 @@ public final class BenchMain {
             doc.put("loadavgBefore", loadBefore);
             doc.put("loadavgAfter", loadavg());
             doc.put("figures", r.figures.stream().map(Figure::json).toList());
+            doc.put("notes", r.notes);
             doc.put("details", r.details);
             if (error != null) {
                 doc.put("error", error);
@@ -95,6 +102,7 @@ public final class BenchMain {
             Path file = results.resolve(b.name + "-" + stamp + ".json");
             json.writeValue(file.toFile(), doc);
             written.add(file);
+            page(new ResultsFolder(results), file).ifPresent(written::add);
             reports.add(r);
         }
         String load = loadavg();
@@ -107,6 +115,55 @@ public final class BenchMain {
             System.out.println("wrote " + env.root().relativize(p));
         }
         System.exit(failed ? 1 : 0);
+    }
+
+    /**
+     * {@code bench/run --html-only [NAME | FILE.json]...}: (re)writes the page of each given run, or of
+     * the newest run of each named benchmark (default: every benchmark with results), running nothing.
+     */
+    static int htmlOnly(Path root, List<String> which) {
+        ResultsFolder folder = new ResultsFolder(root.resolve("bench/results"));
+        List<Path> runs = new ArrayList<>();
+        for (String w : which.isEmpty() ? List.copyOf(folder.benches()) : which) {
+            if (w.endsWith(".json")) {
+                Path f = Path.of(w).toAbsolutePath();
+                if (!Files.isRegularFile(f)) {
+                    System.err.println("bench: no such results file " + w);
+                    return 2;
+                }
+                runs.add(f);
+            } else {
+                Optional<Run> newest = folder.newest(w);
+                if (newest.isEmpty()) {
+                    System.err.println("bench: no results of '" + w + "' in " + folder.dir() + " ("
+                            + (folder.benches().isEmpty() ? "none yet" : "there are: " + String.join(", ", folder.benches())) + ")");
+                    return 2;
+                }
+                runs.add(newest.get().file());
+            }
+        }
+        if (runs.isEmpty()) {
+            System.err.println("bench: no results in " + folder.dir() + " yet: bench/run NAME writes them");
+            return 2;
+        }
+        for (Path f : runs) {
+            Optional<Path> page = page(new ResultsFolder(f.getParent()), f);
+            if (page.isEmpty()) {
+                return 1;
+            }
+            System.out.println("wrote " + page.get());
+        }
+        return 0;
+    }
+
+    /** The page beside a run's JSON; a page that cannot be made is said, not fatal to the run. */
+    private static Optional<Path> page(ResultsFolder folder, Path json) {
+        try {
+            return Optional.of(ResultsPage.write(folder, Run.read(json)));
+        } catch (RuntimeException e) {
+            System.err.println("bench: no page for " + json.getFileName() + ": " + e);
+            return Optional.empty();
+        }
     }
 
     private static Map<String, Object> machine() {
@@ -128,9 +185,10 @@ public final class BenchMain {
 
     private static void usage() {
         System.out.println("usage: bench/run [--yes] [NAME...]   (default: all)");
+        System.out.println("       bench/run --html-only [NAME | FILE.json]...   (re)writes the pages of earlier runs, running nothing");
         for (Benchmark b : ALL) {
             System.out.printf("  %-8s %s%n", b.name, b.description);
         }
-        System.out.println("results: bench/results/<name>-<timestamp>.json");
+        System.out.println("results: bench/results/<name>-<timestamp>.json, and its page with charts <name>-<timestamp>.html");
     }
 }

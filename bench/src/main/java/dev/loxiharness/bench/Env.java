@@ -1,5 +1,6 @@
 package dev.loxiharness.bench;
 
+import dev.loxiharness.console.Progress;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -7,15 +8,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** Where things are: the repository (for bin/loxilb, bin/loxicmd), the JVM and the bench jar. */
-record Env(Path root, String java, Path benchJar) {
+/**
+ * Where things are: the repository (for bin/loxilb, bin/loxicmd), the JVM and the bench jar; and
+ * where long work tells its progress.
+ */
+record Env(Path root, String java, Path benchJar, Progress progress) {
     /** The launchers' jar, which bin/jar.sh keeps current. */
     Path loxilbJar() {
         return root.resolve("loxilb/target/loxilb.jar");
     }
 
+    /** The repository: {@code -Dbench.root}, which bench/run sets, else the working directory. */
+    static Path repository() {
+        return Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+    }
+
     static Env detect() {
-        Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+        Path root = repository();
         String java = ProcessHandle.current().info().command().orElse("java");
         Path jar;
         try {
@@ -29,7 +38,7 @@ record Env(Path root, String java, Path benchJar) {
         if (!Files.isExecutable(root.resolve("bin/loxilb"))) {
             throw new IllegalStateException("not the repository root (no bin/loxilb): " + root + "; set -Dbench.root");
         }
-        return new Env(root, java, jar);
+        return new Env(root, java, jar, Progress.on(System.out));
     }
 
     /**

@@ -21,6 +21,19 @@ record Figure(String bench, String label, Double value, String unit, Double base
         return new Figure(bench, label, null, null, null, null, null, false, why);
     }
 
+    /**
+     * What the figure is called across runs: its label without a trailing {@code [remark]} on this run
+     * (such as {@code [noisy]}), so that the runs of one figure line up in the history.
+     */
+    String key() {
+        return label.replaceAll("\\s*\\[[^\\]]*]$", "");
+    }
+
+    /** Throughput is better higher; times, sizes, counts of failures and ratios of them lower. */
+    boolean higherIsBetter() {
+        return "req/s".equals(unit);
+    }
+
     Double ratio() {
         return value == null || baseline == null || baseline == 0 ? null : value / baseline;
     }
@@ -69,7 +82,7 @@ record Figure(String bench, String label, Double value, String unit, Double base
             case "req/s" -> String.format(Locale.ROOT, "%,.0f req/s", v);
             case "MB" -> String.format(Locale.ROOT, "%.0f MB", v);
             case "x" -> String.format(Locale.ROOT, "%.2fx", v);
-            default -> String.format(Locale.ROOT, "%.3g %s", v, unit);
+            default -> String.format(Locale.ROOT, "%.3g %s", v, unit).strip();
         };
     }
 }

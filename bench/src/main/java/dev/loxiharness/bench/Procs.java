@@ -2,8 +2,10 @@ package dev.loxiharness.bench;
 
 import dev.loxiharness.exec.Commands;
 import dev.loxiharness.exec.ExecResult;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Short-lived commands of the benchmarks (wrk, nft, the load client, loxicmd), each with a bounded
@@ -36,6 +39,11 @@ final class Procs {
     }
 
     static Timed run(List<String> argv, String stdin, Duration timeout) {
+        return run(argv, stdin, timeout, line -> { });
+    }
+
+    /** As {@link #run(List, String, Duration)}, handing each line the command prints on stderr to {@code stderrLines} as it comes. */
+    static Timed run(List<String> argv, String stdin, Duration timeout, Consumer<String> stderrLines) {
         long t0 = System.nanoTime();
         Process p;
         try {
@@ -45,8 +53,8 @@ final class Procs {
         }
         LIVE.add(p);
         try {
-            CompletableFuture<String> out = drain(p.getInputStream());
-            CompletableFuture<String> err = drain(p.getErrorStream());
+            CompletableFuture<String> out = drain(p.getInputStream(), line -> { });
+            CompletableFuture<String> err = drain(p.getErrorStream(), stderrLines);
             Commands.feed(p, stdin);
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 end(p);
@@ -87,13 +95,18 @@ final class Procs {
         }
     }
 
-    private static CompletableFuture<String> drain(InputStream s) {
+    private static CompletableFuture<String> drain(InputStream s, Consumer<String> lines) {
         return CompletableFuture.supplyAsync(() -> {
-            try (s) {
-                return new String(s.readAllBytes(), StandardCharsets.UTF_8);
+            StringBuilder all = new StringBuilder();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(s, StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    all.append(line).append('\n');
+                    lines.accept(line);
+                }
             } catch (IOException e) {
-                return "";
+                // the process ended: what was read is what there is
             }
+            return all.toString();
         });
     }
 }

@@ -1,5 +1,6 @@
 package dev.loxiharness.bench;
 
+import dev.loxiharness.console.Progress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * The REST load client, run inside the daemon's namespace ({@code ip netns exec NS java -cp bench.jar
@@ -23,10 +26,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code concurrency} requests in flight and prints one JSON line: the wall time from the first
  * request to the last answer, the answers by status, latencies, and the first few errors. The clock
  * starts after a few GET /version calls, so the client's own JVM start and warm-up are not counted.
+ * On stderr it says how far it got, {@code answered N}, at every hundredth of the rules (for the
+ * progress line of {@code bench/run}).
  *
  * <pre>RestLoad URL FIRST COUNT CONCURRENCY TIMEOUT_SECONDS</pre>
  */
 public final class RestLoad {
+    static final String ANSWERED = "answered ";
     private RestLoad() {
     }
 
@@ -52,6 +58,8 @@ public final class RestLoad {
         }
 
         Semaphore inFlight = new Semaphore(concurrency);
+        AtomicInteger answeredSoFar = new AtomicInteger();
+        int tellEvery = Math.max(1, count / 100);
         CountDownLatch done = new CountDownLatch(count);
         long[] latencyNanos = new long[count];
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
@@ -80,6 +88,10 @@ public final class RestLoad {
                 }
                 inFlight.release();
                 done.countDown();
+                int n = answeredSoFar.incrementAndGet();
+                if (n % tellEvery == 0) {
+                    System.err.println(ANSWERED + n);
+                }
             });
         }
         long left = Math.max(0, deadline - System.nanoTime());
@@ -124,6 +136,28 @@ public final class RestLoad {
         json.append("]}");
         System.out.println(json);
         System.exit(timedOut ? 3 : 0);
+    }
+
+    /**
+     * Runs the client ({@code argv}: this class's main, wrapped as the caller needs) for {@code count}
+     * rules, telling {@code progress} how far it got from the {@code answered N} lines it prints.
+     */
+    static Procs.Timed run(List<String> argv, int count, Duration timeout, Progress progress) {
+        try (Progress.Task load = progress.start(String.format(Locale.ROOT, "%,d rules over REST", count), count)) {
+            Procs.Timed t = Procs.run(argv, null, timeout, line -> {
+                if (line.startsWith(ANSWERED)) {
+                    load.advance(Long.parseLong(line.substring(ANSWERED.length()).strip()));
+                }
+            });
+            load.done(String.format(Locale.ROOT, "%,d rules over REST: %s", count,
+                    t.ok() ? String.format(Locale.ROOT, "%.1f s", t.seconds()) : "failed, exit " + t.result().exitCode()));
+            return t;
+        }
+    }
+
+    /** What the client said on stderr besides how far it got. */
+    static String complaints(Procs.Timed t) {
+        return t.result().stderr().lines().filter(l -> !l.startsWith(ANSWERED)).collect(Collectors.joining("\n")).strip();
     }
 
     private static long pct(long[] sorted, int p) {

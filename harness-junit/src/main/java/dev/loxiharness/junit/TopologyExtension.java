@@ -1,10 +1,10 @@
 package dev.loxiharness.junit;
 
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.exec.Host;
 import dev.loxiharness.exec.Paths;
 import dev.loxiharness.harness.backend.Backend;
 import dev.loxiharness.harness.backend.Backends;
-import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.evidence.Evidence;
 import dev.loxiharness.harness.model.Topology;
@@ -269,9 +269,10 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
             }
             System.out.println("topology " + t.name() + " (" + file.getFileName() + ") on the " + backend.name() + " backend for "
                     + testClass.getSimpleName() + ":");
-            Progress progress = new Progress(System.out);
+            // under Maven's runners: plain lines, one per step (a terminal is not what they print to)
+            Progress progress = Progress.on(System.out);
             RunningTopology topo = backend.up(t, home, progress);
-            System.out.printf("  %5.2fs  up%n", progress.seconds());
+            progress.step("up");
             AllureEnvironment.record("topology." + testClass.getSimpleName(), file.getFileName().toString());
             return new Running(new TopologyHandle(topo, file, home));
         }

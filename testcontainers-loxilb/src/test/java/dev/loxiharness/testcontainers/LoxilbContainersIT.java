@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.model.Network.Ipam;
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.exec.Host;
 import dev.loxiharness.harness.docker.DockerEngine;
 import dev.loxiharness.harness.docker.Images;
@@ -37,7 +38,7 @@ class LoxilbContainersIT {
         Assumptions.assumeTrue(engine.isEmpty(), () -> engine.orElse(""));
         Optional<String> image = Images.whyNotAvailable(LoxilbContainer.DEFAULT_IMAGE, Host.home());
         Assumptions.assumeTrue(image.isEmpty(), () -> image.orElse(""));
-        Images.ensure(OurImage.LOXILB, Host.home(), System.out::println);
+        Images.ensure(OurImage.LOXILB, Host.home(), Progress.plain(System.out));
         network = Network.builder().createNetworkCmdModifier(c -> c.withInternal(true)
                 .withIpam(new Ipam().withConfig(new Ipam.Config().withSubnet(SUBNET)))).build();
     }

@@ -1,5 +1,6 @@
 package dev.loxiharness.harness.backend;
 
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.StateDir;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.loxiharness.harness.cli;
 
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.harness.docker.DockerEngine;
 import dev.loxiharness.harness.docker.Images;
 import dev.loxiharness.harness.docker.OurImage;
@@ -37,8 +38,9 @@ final class ImagesCommand implements Callable<Integer> {
         if (!engineAnswers()) {
             return 1;
         }
+        Progress progress = Progress.on(System.out);
         for (OurImage ours : OurImage.ALL) {
-            String tag = Images.ensure(ours, TopologyMain.HOME, System.out::println);
+            String tag = Images.ensure(ours, TopologyMain.HOME, progress);
             System.out.println("ours: " + tag + " (also " + ours.latest() + ")");
         }
         System.out.println("images the topology files need:");

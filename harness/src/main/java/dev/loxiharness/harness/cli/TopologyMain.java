@@ -1,10 +1,10 @@
 package dev.loxiharness.harness.cli;
 
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.exec.Host;
 import dev.loxiharness.exec.Paths;
 import dev.loxiharness.harness.backend.Backend;
 import dev.loxiharness.harness.backend.Backends;
-import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.check.CheckResult;
 import dev.loxiharness.harness.check.Checks;
@@ -103,11 +103,15 @@ public final class TopologyMain {
                 return 1;
             }
             System.out.println("topology " + t.name() + " (" + f + ") on the " + b.name() + " backend: " + t.description());
-            Progress progress = new Progress(System.out);
+            Progress progress = Progress.on(System.out);
             RunningTopology topo = b.up(t, HOME, progress);
-            progress.step("up; running " + t.checks().size() + " checks (budget " + CHECK_BUDGET.toSeconds() + " s)");
-            List<CheckResult> results = new Checks(topo).await(CHECK_BUDGET);
-            progress.step("checks done");
+            progress.step("up");
+            List<CheckResult> results;
+            try (Progress.Task checks = progress.start("running " + t.checks().size() + " checks (budget "
+                    + CHECK_BUDGET.toSeconds() + " s)")) {
+                results = new Checks(topo).await(CHECK_BUDGET);
+                checks.done("checks done");
+            }
             int rc = printChecks(results);
             topo.kubernetesSummary().ifPresent(System.out::println);
             System.out.println("state: " + topo.state().dir() + "   nodes: ./topology exec NODE -- CMD   remove: ./topology down "

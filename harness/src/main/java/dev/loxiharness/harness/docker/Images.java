@@ -6,6 +6,7 @@ import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Image;
 import com.github.dockerjava.api.model.LoadResponseItem;
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.exec.Commands;
 import dev.loxiharness.exec.Host;
 import dev.loxiharness.exec.Paths;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -144,18 +144,17 @@ public final class Images {
      * Makes sure {@code image} of this checkout exists (tagged by content hash and as
      * {@code :latest}); returns the content-hash tag. Reuses it when present.
      */
-    public static String ensure(OurImage image, Path home, Consumer<String> progress) {
+    public static String ensure(OurImage image, Path home, Progress progress) {
         String tag = tag(image, home);
         if (present(tag)) {
-            progress.accept("image " + tag + ": present");
+            progress.step("image " + tag + ": present");
             return tag;
         }
         if (!Files.isRegularFile(image.jarFile(home))) {
             throw new IllegalStateException("building " + tag + " needs " + image.context() + " (run bin/build)");
         }
         String base = ensureBase(progress);
-        long t0 = System.nanoTime();
-        try {
+        try (Progress.Task build = progress.start("image " + tag + ": docker build --network none, FROM " + base)) {
             DockerEngine.client().buildImageCmd(image.contextDir(home).toFile())
                     .withBuildArg("BASE", base)
                     .withNetworkMode("none")
@@ -165,10 +164,11 @@ public final class Images {
                     .withTags(Set.of(tag, image.latest()))
                     .exec(new BuildImageResultCallback())
                     .awaitImageId();
+            build.done(String.format("image %s: built in %.1f s (docker build --network none, FROM %s)", tag,
+                    build.secondsSoFar(), base));
         } catch (DockerException e) {
             throw new IllegalStateException("building " + tag + " failed: " + e.getMessage(), e);
         }
-        progress.accept(String.format("image %s: built in %.1f s (docker build --network none, FROM %s)", tag, seconds(t0), base));
         removeOlder(image.repository(), tag);
         return tag;
     }
@@ -208,7 +208,7 @@ public final class Images {
      * Makes sure the base exists: a Debian 12 minbase root file system with {@link #BASE_PACKAGES},
      * made by debootstrap from this machine's Debian mirror and imported ({@code docker import}).
      */
-    static String ensureBase(Consumer<String> progress) {
+    static String ensureBase(Progress progress) {
         String tag = baseTag();
         if (present(tag)) {
             return tag;
@@ -216,26 +216,25 @@ public final class Images {
         if (!Host.isRoot()) {
             throw new IllegalStateException("making the base image " + tag + " with debootstrap needs root");
         }
-        long t0 = System.nanoTime();
         String mirror = DebianMirror.configured();
-        progress.accept("image " + tag + ": making it with debootstrap from " + mirror + " (about a minute, once)");
         Path dir;
         try {
             dir = Files.createTempDirectory(Path.of("/var/tmp"), "loxiharness-base-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        try {
+        try (Progress.Task made = progress.start("image " + tag + ": debootstrap from " + mirror + " (about a minute, once)")) {
             Commands.run(List.of("debootstrap", "--variant=minbase", "--include=" + String.join(",", BASE_PACKAGES),
                     "bookworm", dir.toString(), mirror), null, Duration.ofMinutes(15)).orThrow();
             Commands.run(List.of("find", dir + "/var/lib/apt/lists", dir + "/var/cache/apt", "-type", "f", "-delete"));
             // docker import through the CLI: docker-java's createImageCmd(stream) ends in "unexpected EOF" on engine 20.10
             Commands.run(List.of("sh", "-c", "tar -C \"$0\" --numeric-owner -c . | docker import - \"$1\"", dir.toString(), tag),
                     null, Duration.ofMinutes(5)).orThrow();
+            made.done(String.format("image %s: made in %.1f s (debootstrap from %s, docker import)", tag, made.secondsSoFar(),
+                    mirror));
         } finally {
             Commands.run(List.of("rm", "-rf", "--one-file-system", dir.toString()), null, Duration.ofMinutes(2));
         }
-        progress.accept(String.format("image %s: made in %.1f s", tag, seconds(t0)));
         removeOlder(BASE, tag);
         return tag;
     }
@@ -331,9 +330,5 @@ public final class Images {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static double seconds(long t0) {
-        return (System.nanoTime() - t0) / 1e9;
     }
 }

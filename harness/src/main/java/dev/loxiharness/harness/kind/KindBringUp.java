@@ -1,7 +1,7 @@
 package dev.loxiharness.harness.kind;
 
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.exec.ExecResult;
-import dev.loxiharness.harness.backend.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -58,31 +58,40 @@ public final class KindBringUp {
     public void run(Workload workload) {
         try {
             startNodes();
-            Path tar = runtime.saveImages(workload.images());
-            for (ClusterLayout.ClusterNode n : layout.nodes()) {
-                runtime.copyFile(n, KubeadmConfig.PATH, KubeadmConfig.forNode(layout, n));
-                runtime.importImages(n, tar);
+            try (Progress.Task step = progress.start("kind: importing " + workload.images().size() + " images into "
+                    + layout.nodes().size() + " node(s)")) {
+                Path tar = runtime.saveImages(workload.images());
+                for (ClusterLayout.ClusterNode n : layout.nodes()) {
+                    runtime.copyFile(n, KubeadmConfig.PATH, KubeadmConfig.forNode(layout, n));
+                    runtime.importImages(n, tar);
+                }
+                runtime.dropSavedImages(tar);
+                step.done("kind: " + workload.images().size() + " images imported into " + layout.nodes().size()
+                        + " node(s) (ctr -n k8s.io images import), kubeadm configs written");
             }
-            runtime.dropSavedImages(tar);
-            progress.step("kind: " + workload.images().size() + " images imported into " + layout.nodes().size()
-                    + " node(s) (ctr -n k8s.io images import), kubeadm configs written");
             kubeadm();
-            apply("calico", workload.calicoManifest(), List.of("create"));
-            kubectl("calico-node ready", READY, "-n", "kube-system", "rollout", "status", "daemonset/calico-node", "--timeout=240s");
-            kubectl("nodes ready", READY, "wait", "--for=condition=Ready", "nodes", "--all", "--timeout=240s");
-            for (ClusterLayout.ClusterNode n : layout.nodes()) {
-                runtime.copyFile(n, BIRDC, BIRDC_WRAPPER);
-                check("birdc in " + n.node(), n, runtime.exec(n, Duration.ofSeconds(10), List.of("chmod", "755", BIRDC)));
+            try (Progress.Task step = progress.start("kind: Calico: calico-node rolling out, nodes becoming Ready")) {
+                apply("calico", workload.calicoManifest(), List.of("create"));
+                kubectl("calico-node ready", READY, "-n", "kube-system", "rollout", "status", "daemonset/calico-node",
+                        "--timeout=240s");
+                kubectl("nodes ready", READY, "wait", "--for=condition=Ready", "nodes", "--all", "--timeout=240s");
+                for (ClusterLayout.ClusterNode n : layout.nodes()) {
+                    runtime.copyFile(n, BIRDC, BIRDC_WRAPPER);
+                    check("birdc in " + n.node(), n, runtime.exec(n, Duration.ofSeconds(10), List.of("chmod", "755", BIRDC)));
+                }
+                step.done("kind: Calico running in BGP mode on every node, nodes Ready; birdc in a node asks its calico-node");
             }
-            progress.step("kind: Calico running in BGP mode on every node, nodes Ready; birdc in a node asks its calico-node");
-            apply("bgp-configuration", workload.bgpConfiguration(), List.of("apply"));
-            for (int i = 0; i < workload.manifests().size(); i++) {
-                apply("manifest-" + (i + 1), workload.manifests().get(i), List.of("apply"));
+            try (Progress.Task step = progress.start("kind: applying the BGP configuration, "
+                    + workload.manifests().size() + " manifest(s) and loxi-ccm")) {
+                apply("bgp-configuration", workload.bgpConfiguration(), List.of("apply"));
+                for (int i = 0; i < workload.manifests().size(); i++) {
+                    apply("manifest-" + (i + 1), workload.manifests().get(i), List.of("apply"));
+                }
+                apply("loxi-ccm", workload.loxiCcm(), List.of("apply"));
+                kubectl("loxi-ccm ready", READY, "-n", "kube-system", "rollout", "status", "deployment/" + LoxiCcmManifest.NAME,
+                        "--timeout=240s");
+                step.done("kind: BGP configuration, " + workload.manifests().size() + " manifest(s) and loxi-ccm applied");
             }
-            apply("loxi-ccm", workload.loxiCcm(), List.of("apply"));
-            kubectl("loxi-ccm ready", READY, "-n", "kube-system", "rollout", "status", "deployment/" + LoxiCcmManifest.NAME,
-                    "--timeout=240s");
-            progress.step("kind: BGP configuration, " + workload.manifests().size() + " manifest(s) and loxi-ccm applied");
         } catch (RuntimeException e) {
             rollback();
             throw e;
@@ -90,19 +99,30 @@ public final class KindBringUp {
     }
 
     private void startNodes() {
-        for (ClusterLayout.ClusterNode n : layout.nodes()) {
-            started.add(n);
-            runtime.startNode(n);
+        try (Progress.Task step = progress.start("kind: booting " + layout.nodes().size() + " node container(s)")) {
+            for (ClusterLayout.ClusterNode n : layout.nodes()) {
+                started.add(n);
+                runtime.startNode(n);
+            }
+            for (ClusterLayout.ClusterNode n : layout.nodes()) {
+                runtime.awaitBooted(n, BOOT);
+            }
+            step.done("kind: " + layout.nodes().size() + " node container(s) booted (" + layout.nodeImage() + "), wired to "
+                    + layout.controlPlane().network());
         }
-        for (ClusterLayout.ClusterNode n : layout.nodes()) {
-            runtime.awaitBooted(n, BOOT);
-        }
-        progress.step("kind: " + layout.nodes().size() + " node container(s) booted (" + layout.nodeImage() + "), wired to "
-                + layout.controlPlane().network());
     }
 
     private void kubeadm() {
         ClusterLayout.ClusterNode cp = layout.controlPlane();
+        try (Progress.Task step = progress.start("kind: kubeadm init on " + cp.node()
+                + (layout.workers().isEmpty() ? "" : ", then join on the workers"))) {
+            kubeadmInitAndJoin(cp);
+            step.done("kind: kubeadm init on " + cp.node() + (layout.workers().isEmpty() ? " (single node: taint removed)"
+                    : ", join on " + String.join(", ", layout.workers().stream().map(ClusterLayout.ClusterNode::node).toList())));
+        }
+    }
+
+    private void kubeadmInitAndJoin(ClusterLayout.ClusterNode cp) {
         check("kubeadm init", cp, runtime.exec(cp, KUBEADM, List.of("kubeadm", "init", "--config=" + KubeadmConfig.PATH,
                 "--skip-token-print", "--v=6")));
         if (layout.workers().isEmpty()) {
@@ -114,8 +134,6 @@ public final class KindBringUp {
             check("kubeadm join " + w.node(), w, runtime.exec(w, KUBEADM, List.of("kubeadm", "join", "--config",
                     KubeadmConfig.PATH, "--v=6")));
         }
-        progress.step("kind: kubeadm init on " + cp.node() + (layout.workers().isEmpty() ? " (single node: taint removed)"
-                : ", join on " + String.join(", ", layout.workers().stream().map(ClusterLayout.ClusterNode::node).toList())));
     }
 
     /** Writes {@code yaml} into the control plane and applies it ({@code kubectl create} for Calico's large CRDs). */

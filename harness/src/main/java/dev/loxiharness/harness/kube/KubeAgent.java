@@ -1,11 +1,11 @@
 package dev.loxiharness.harness.kube;
 
 import dev.loxiharness.apiserver.SimulatedApiServer;
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.exec.Host;
 import dev.loxiharness.harness.backend.Backends;
 import dev.loxiharness.harness.backend.Kubectl;
 import dev.loxiharness.harness.backend.Node;
-import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.jvm.ClassArchive;
 import dev.loxiharness.harness.model.Topology;

@@ -1,7 +1,7 @@
 package dev.loxiharness.harness.netns;
 
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.exec.Commands;
-import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.StateDir;
 import java.io.IOException;

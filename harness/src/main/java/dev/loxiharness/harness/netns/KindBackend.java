@@ -1,8 +1,8 @@
 package dev.loxiharness.harness.netns;
 
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.harness.backend.Backend;
 import dev.loxiharness.harness.backend.Plan;
-import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.docker.DockerEngine;
 import dev.loxiharness.harness.docker.Images;

@@ -1,7 +1,7 @@
 package dev.loxiharness.harness.netns;
 
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.harness.backend.Kubectl;
-import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.docker.Images;
 import dev.loxiharness.harness.docker.OurImage;
 import dev.loxiharness.harness.kind.CalicoConfig;
@@ -24,7 +24,7 @@ final class KindKubernetes implements KubernetesPart {
     public void afterRoles(NetnsTopology topo, Path home, Progress progress) {
         Topology t = topo.topology();
         ClusterLayout layout = ClusterLayout.of(t);
-        Images.ensure(OurImage.LOXI_CCM, home, progress::step);
+        Images.ensure(OurImage.LOXI_CCM, home, progress);
         new KindBringUp(layout, new DockerClusterRuntime(topo), progress).run(workload(t, layout, home));
     }
 

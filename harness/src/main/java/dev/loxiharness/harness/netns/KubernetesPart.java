@@ -1,7 +1,7 @@
 package dev.loxiharness.harness.netns;
 
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.harness.backend.Kubectl;
-import dev.loxiharness.harness.backend.Progress;
 import java.nio.file.Path;
 
 /**

@@ -1,11 +1,11 @@
 package dev.loxiharness.harness.netns;
 
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.exec.Commands;
 import dev.loxiharness.exec.Host;
 import dev.loxiharness.exec.Paths;
 import dev.loxiharness.harness.backend.Backend;
 import dev.loxiharness.harness.backend.Plan;
-import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.docker.Containers;
 import dev.loxiharness.harness.docker.DockerEngine;
@@ -147,7 +147,7 @@ public final class NetnsBackend implements Backend {
         Runtime.getRuntime().addShutdownHook(rollback);
         try {
             t.nodes().values().stream().filter(Topology.Node::isContainer).map(n -> OurImage.named(n.image())).flatMap(Optional::stream)
-                    .distinct().forEach(ours -> Images.ensure(ours, home, progress::step));
+                    .distinct().forEach(ours -> Images.ensure(ours, home, progress));
             topo.fabric().wire(topo, progress);
             if (t.kubernetes() != null) {
                 kubernetes.beforeRoles(topo, home);
@@ -233,14 +233,16 @@ public final class NetnsBackend implements Backend {
         List<Awaited> awaited = new ArrayList<>();
         topo.topology().nodes().forEach((node, spec) -> spec.roles().forEach(role ->
                 Roles.find(role).ifPresent(r -> awaited.add(new Awaited(node, r)))));
-        double from = progress.seconds();
-        List<String> when = awaited.parallelStream().map(a -> {
-            a.role().awaitReady(topo.node(a.node()));
-            double at = progress.seconds();
-            // roles without a readiness of their own return at once: only those waited for are named
-            return at - from < 0.02 ? "" : String.format(java.util.Locale.ROOT, "%s %s at %.2fs", a.node(), a.role().name(), at);
-        }).filter(w -> !w.isEmpty()).sorted().toList();
-        progress.step("daemons ready" + (when.isEmpty() ? "" : ": " + String.join(", ", when)));
+        try (Progress.Task ready = progress.start("waiting for the daemons to answer")) {
+            double from = progress.seconds();
+            List<String> when = awaited.parallelStream().map(a -> {
+                a.role().awaitReady(topo.node(a.node()));
+                double at = progress.seconds();
+                // roles without a readiness of their own return at once: only those waited for are named
+                return at - from < 0.02 ? "" : String.format(java.util.Locale.ROOT, "%s %s at %.2fs", a.node(), a.role().name(), at);
+            }).filter(w -> !w.isEmpty()).sorted().toList();
+            ready.done("daemons ready" + (when.isEmpty() ? "" : ": " + String.join(", ", when)));
+        }
     }
 
     private static void startRolesOf(NetnsTopology topo, String node) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.harness.backend.Backends;
 import dev.loxiharness.harness.backend.Daemon;
 import dev.loxiharness.harness.backend.Node;
-import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.cli.TopologyMain;
 import dev.loxiharness.harness.model.TopologyLoader;

@@ -3,9 +3,12 @@ package dev.loxiharness.harness.kind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.loxiharness.harness.backend.Progress;
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.model.TopologyLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +76,26 @@ class KindBringUpTest {
         assertThat(c.subList(c.size() - 2, c.size())).containsExactly("remove node2", "remove node1");
         assertThat(c).noneMatch(l -> l.contains("/kind/manifests/"));
         assertThat(rt.running).isEmpty();
+    }
+
+    @Test
+    void eachStepIsOnePlainLineAndAFailedStepNone() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new KindBringUp(ClusterLayout.of(SEED_KIND), new RecordingRuntime(line -> false),
+                Progress.plain(new PrintStream(bytes, true, StandardCharsets.UTF_8))).run(WORKLOAD);
+        assertThat(bytes.toString(StandardCharsets.UTF_8).lines().map(l -> l.replaceFirst("^ +\\d+\\.\\d\\ds  ", "")))
+                .containsExactly(
+                        "kind: 2 node container(s) booted (kindest/node:v1.32.2), wired to k8snet",
+                        "kind: 2 images imported into 2 node(s) (ctr -n k8s.io images import), kubeadm configs written",
+                        "kind: kubeadm init on node1, join on node2",
+                        "kind: Calico running in BGP mode on every node, nodes Ready; birdc in a node asks its calico-node",
+                        "kind: BGP configuration, 2 manifest(s) and loxi-ccm applied");
+
+        bytes.reset();
+        assertThatThrownBy(() -> new KindBringUp(ClusterLayout.of(SEED_KIND), new RecordingRuntime(line -> line.contains("kubeadm join")),
+                Progress.plain(new PrintStream(bytes, true, StandardCharsets.UTF_8))).run(WORKLOAD))
+                .isInstanceOf(KindBringUp.StepFailed.class);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("booted").contains("images imported").doesNotContain("kubeadm init");
     }
 
     @Test

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.command.BuildImageResultCallback;
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.exec.Commands;
-import dev.loxiharness.harness.backend.Progress;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.docker.Containers;
 import dev.loxiharness.harness.docker.DockerEngine;
@@ -47,7 +47,7 @@ class KindBackendIT {
     static void images() throws IOException {
         Assumptions.assumeTrue(Lab.usable(), "needs root with ip, nft, nginx, curl, bird2 and gobgpd (bin/install-packages)");
         Assumptions.assumeTrue(DockerEngine.whyNot().isEmpty(), () -> "needs a Docker engine: " + DockerEngine.whyNot().orElse(""));
-        Images.ensure(OurImage.LOXILB, HOME, s -> { });
+        Images.ensure(OurImage.LOXILB, HOME, Progress.SILENT);
         build("src/test/docker/fake-kind-node", Set.of(NODE_IMAGE));
         build("src/test/docker/fake-image", Set.copyOf(STAND_INS));
         dir = Files.createTempDirectory("itkind");
