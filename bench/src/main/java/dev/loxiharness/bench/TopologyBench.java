@@ -99,7 +99,7 @@ final class TopologyBench extends Benchmark {
             Matcher check = CHECK.matcher(line);
             if (step.matches()) {
                 double at = Double.parseDouble(step.group(1));
-                if (step.group(2).startsWith("up; running")) {
+                if (step.group(2).equals("up")) {
                     checksFrom = at;
                 }
                 out.add(String.format(java.util.Locale.ROOT, "%6.2f s  %s", at, step.group(2)));
