@@ -74,14 +74,10 @@ public record ClassArchive(String name, Path jar) {
     public static void main(String[] args) {
         Path home = Path.of(args[0]);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        // the dumps are processes of ours: ended with this one, so that nothing is left when down ends it
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> DUMPS.forEach(Process::destroyForcibly)));
         long t0 = System.nanoTime();
         List<String> made = daemons(home).parallelStream().filter(a -> a.make(java)).map(ClassArchive::name).toList();
         System.out.printf("class-data archives made for %s in %.1f s%n", made, (System.nanoTime() - t0) / 1e9);
     }
-
-    private static final java.util.Set<Process> DUMPS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Path archive() {
         return jar.resolveSibling(name + ".jsa");
@@ -115,6 +111,7 @@ public record ClassArchive(String name, Path jar) {
         if (current() || !Files.isRegularFile(jar)) {
             return false;
         }
+        removeStaleTemporaries();
         List<Path> lists = lists();
         try {
             Optional<Path> longest = lists.stream().filter(this::newerThanJar).max(Comparator.comparingLong(ClassArchive::size));
@@ -127,18 +124,16 @@ public record ClassArchive(String name, Path jar) {
             try {
                 String text = Files.readString(longest.get());
                 Files.writeString(list, text.substring(0, text.lastIndexOf('\n') + 1));
-                List<String> argv = new ArrayList<>(List.of(java.toString(), "-Xshare:dump", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+                // killed with the maker (util-linux's setpriv sets the parent-death signal), so that
+                // ending the maker by its pid, as down does, leaves no dump behind
+                List<String> argv = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", java.toString(), "-Xshare:dump",
+                        "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
                 argv.addAll(GC);
                 argv.addAll(List.of("-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + tmp, "-cp", jar.toString()));
                 Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                DUMPS.add(p);
-                try {
-                    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                        p.destroyForcibly().waitFor();
-                        return false;
-                    }
-                } finally {
-                    DUMPS.remove(p);
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                    return false;
                 }
                 if (p.exitValue() != 0 || !Files.isRegularFile(tmp)) {
                     return false;
@@ -162,6 +157,23 @@ public record ClassArchive(String name, Path jar) {
                     // another make removed it
                 }
             }
+        }
+    }
+
+    /** The working files of makers that were ended half-way (older than a dump may take). */
+    private void removeStaleTemporaries() {
+        long before = System.currentTimeMillis() - 150_000;
+        try (Stream<Path> s = Files.list(jar.getParent())) {
+            for (Path p : s.filter(p -> {
+                String f = p.getFileName().toString();
+                return (f.startsWith(name + ".") && f.endsWith(".lines")) || f.startsWith(name + ".jsa.");
+            }).toList()) {
+                if (Files.getLastModifiedTime(p).toMillis() < before) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            // left for the next maker
         }
     }
 
