@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The data plane on nftables: one table, each call one {@code nft -f} transaction. */
+/** The data plane on nftables: one table, each call one transaction through libnftables. */
 public final class NftDataplane implements Dataplane {
     private final Nft nft;
     private final NftRenderer renderer;
@@ -37,7 +37,7 @@ public final class NftDataplane implements Dataplane {
         Map<Long, Map<String, String>> out = new HashMap<>();
         try {
             JsonNode root = Json.MAPPER.readTree(
-                    nft.query("-j", "list", "set", "ip", renderer.table(), "epstats"));
+                    nft.queryJson("list set ip " + renderer.table() + " epstats"));
             for (JsonNode item : root.path("nftables")) {
                 for (JsonNode e : item.path("set").path("elem")) {
                     JsonNode elem = e.path("elem");
@@ -59,6 +59,10 @@ public final class NftDataplane implements Dataplane {
 
     @Override
     public void close() {
-        nft.apply(renderer.deleteTable());
+        try {
+            nft.apply(renderer.deleteTable());
+        } finally {
+            nft.close();
+        }
     }
 }
