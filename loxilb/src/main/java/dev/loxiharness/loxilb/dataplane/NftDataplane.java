@@ -21,14 +21,17 @@ public final class NftDataplane implements Dataplane {
 
     @Override
     public void reset(List<ServicePlan> services) {
-        nft.apply(renderer.reset(services));
+        NftScript script = renderer.reset(services);
+        nft.apply(script.text());
+        renderer.committed(script);
     }
 
     @Override
     public void apply(List<Change> changes) {
-        String script = renderer.apply(changes);
+        NftScript script = renderer.apply(changes);
         if (!script.isEmpty()) {
-            nft.apply(script);
+            nft.apply(script.text());
+            renderer.committed(script);
         }
     }
 

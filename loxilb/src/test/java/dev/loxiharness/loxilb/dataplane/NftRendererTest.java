@@ -26,17 +26,61 @@ class NftRendererTest {
         return new ServicePlan(id, rule, List.of(live));
     }
 
+    String apply(Change... changes) {
+        NftScript script = r.apply(List.of(changes));
+        r.committed(script);
+        return script.text();
+    }
+
     @Test
-    void createIsAVerdictMapElementAChainAndEndpointSlots() {
-        String s = r.apply(List.of(new Change(null, plan(7, Selection.RR, NatMode.DEFAULT, List.of(), 0, A, B))));
-        assertThat(s).isEqualTo("""
-                add chain ip loxilb svc_7
-                add rule ip loxilb svc_7 meta mark set 7
-                add rule ip loxilb svc_7 ct mark set meta mark
-                add rule ip loxilb svc_7 meta l4proto tcp dnat ip to meta mark . numgen inc mod 2 map @eps
-                add element ip loxilb svcs { 123.123.123.15 . tcp . 8888 : jump svc_7 }
+    void createIsElementsOnlyOnceItsPickChainExists() {
+        assertThat(apply(new Change(null, plan(7, Selection.RR, NatMode.DEFAULT, List.of(), 0, A, B)))).isEqualTo("""
+                add chain ip loxilb pick_tcp_rr_2
+                add rule ip loxilb pick_tcp_rr_2 meta l4proto tcp dnat ip to meta mark . numgen inc mod 2 map @eps
                 add element ip loxilb eps { 7 . 0 : 10.0.1.2 . 8080, 7 . 1 : 10.0.2.2 . 8080 }
+                add element ip loxilb rules { 7 : jump pick_tcp_rr_2 }
+                add element ip loxilb svcs { 123.123.123.15 . tcp . 8888 : 7 }
                 """);
+        assertThat(apply(new Change(null, plan(8, Selection.RR, NatMode.DEFAULT, List.of(), 0, B, A)))).isEqualTo("""
+                add element ip loxilb eps { 8 . 0 : 10.0.2.2 . 8080, 8 . 1 : 10.0.1.2 . 8080 }
+                add element ip loxilb rules { 8 : jump pick_tcp_rr_2 }
+                add element ip loxilb svcs { 123.123.123.15 . tcp . 8888 : 8 }
+                """);
+    }
+
+    @Test
+    void aScriptThatWasNotCommittedLeavesItsChainsToTheNextOne() {
+        ServicePlan p = plan(7, Selection.RR, NatMode.DEFAULT, List.of(), 0, A, B);
+        assertThat(r.apply(List.of(new Change(null, p))).text()).contains("add chain ip loxilb pick_tcp_rr_2");
+        NftScript again = r.apply(List.of(new Change(null, p), new Change(null, plan(9, Selection.RR, NatMode.DEFAULT,
+                List.of(), 0, B, A))));
+        assertThat(again.text().split("add chain ip loxilb pick_tcp_rr_2", -1)).as("made once per script").hasSize(2);
+        assertThat(again.newPickChains()).containsExactly("pick_tcp_rr_2");
+    }
+
+    @Test
+    void resetMakesTheTableWithEachMapsElementsTogetherAndRemembersItsChains() {
+        NftScript s = r.reset(List.of(plan(1, Selection.RR, NatMode.DEFAULT, List.of(), 0, A, B),
+                plan(2, Selection.HASH, NatMode.FULLNAT, List.of(), 0, A, B)));
+        assertThat(s.text()).startsWith("add table ip loxilb\ndelete table ip loxilb\ntable ip loxilb {\n")
+                .contains("meta mark set ip daddr . meta l4proto . th dport map @svcs ct mark set meta mark meta mark vmap @rules")
+                .contains("add element ip loxilb eps { 1 . 0 : 10.0.1.2 . 8080, 1 . 1 : 10.0.2.2 . 8080, "
+                        + "2 . 0 : 10.0.1.2 . 8080, 2 . 1 : 10.0.2.2 . 8080 }")
+                .contains("add element ip loxilb rules { 1 : jump pick_tcp_rr_2, 2 : jump pick_tcp_hash_2 }")
+                .contains("add element ip loxilb svcs { 123.123.123.15 . tcp . 8888 : 1, 123.123.123.15 . tcp . 8888 : 2 }");
+        r.committed(s);
+        assertThat(apply(new Change(null, plan(3, Selection.HASH, NatMode.DEFAULT, List.of(), 0, A, B))))
+                .doesNotContain("add chain");
+    }
+
+    @Test
+    void longElementListsAreSplitIntoStatements() {
+        List<ServicePlan> many = new java.util.ArrayList<>();
+        for (int i = 1; i <= NftRenderer.ELEMENTS_PER_STATEMENT + 1; i++) {
+            many.add(plan(i, Selection.RR, NatMode.DEFAULT, List.of(), 0, A));
+        }
+        assertThat(r.reset(many).text().lines().filter(l -> l.startsWith("add element ip loxilb rules {")))
+                .hasSize(2);
     }
 
     @Test
@@ -45,71 +89,110 @@ class NftRendererTest {
             RuleKey key = new RuleKey("123.123.123.15", proto, 53, 0, 0, "");
             LbRule rule = new LbRule(key, "", Selection.PERSIST, NatMode.DEFAULT, false, false, 240, false, false, false, "", 0,
                     ProbeSpec.NONE, List.of(), List.of(), List.of(A));
-            String s = r.apply(List.of(new Change(null, new ServicePlan(9, rule, List.of(A)))));
+            String s = apply(new Change(null, new ServicePlan(9, rule, List.of(A))));
             String map = proto == Protocol.UDP ? "eps_udp" : "eps_sctp";
-            assertThat(s).contains("meta l4proto " + proto.wire() + " dnat ip to meta mark . numgen inc mod 1 map @" + map)
+            assertThat(s).contains("add rule ip loxilb pick_" + proto.wire() + "_rr_1 meta l4proto " + proto.wire()
+                            + " dnat ip to meta mark . numgen inc mod 1 map @" + map)
                     .contains("add element ip loxilb " + map + " { 9 . 0 : 10.0.1.2 . 8080 }")
                     .contains("persist_9 { typeof ip saddr : ip daddr . " + proto.wire() + " dport;");
         }
-        assertThat(r.reset(List.of())).contains("map eps_udp { typeof meta mark . numgen inc mod 2 : ip daddr . udp dport; }")
+        assertThat(r.reset(List.of()).text())
+                .contains("map eps_udp { typeof meta mark . numgen inc mod 2 : ip daddr . udp dport; }")
                 .contains("map eps_sctp { typeof meta mark . numgen inc mod 2 : ip daddr . sctp dport; }");
     }
 
     @Test
     void priorityRepeatsEndpointsByWeightAndHashUsesJhash() {
-        assertThat(NftRenderer.slots(plan(1, Selection.PRIORITY, NatMode.DEFAULT, List.of(), 0, A, B)))
-                .containsExactly(A, A, A, B);
-        assertThat(r.apply(List.of(new Change(null, plan(1, Selection.HASH, NatMode.DEFAULT, List.of(), 0, A, B)))))
-                .contains("jhash ip saddr . th sport mod 2 seed 0x0 map @eps");
+        ServicePlan priority = plan(1, Selection.PRIORITY, NatMode.DEFAULT, List.of(), 0, A, B);
+        assertThat(NftRenderer.slots(priority)).containsExactly(A, A, A, B);
+        assertThat(NftRenderer.pickChain(priority)).isEqualTo("pick_tcp_rr_4");
+        assertThat(apply(new Change(null, plan(2, Selection.HASH, NatMode.DEFAULT, List.of(), 0, A, B))))
+                .contains("add rule ip loxilb pick_tcp_hash_2 meta l4proto tcp dnat ip to meta mark . "
+                        + "jhash ip saddr . th sport mod 2 seed 0x0 map @eps")
+                .contains("rules { 2 : jump pick_tcp_hash_2 }");
     }
 
     @Test
-    void fullnatMasqueradesAndAllowedSourcesDropOthers() {
-        String s = r.apply(List.of(new Change(null,
-                plan(2, Selection.RR, NatMode.FULLNAT, List.of("10.1.2.3/8", "198.51.100.10"), 0, A))));
-        assertThat(s).contains("add rule ip loxilb svc_2 ip saddr != { 10.0.0.0/8, 198.51.100.10 } drop")
-                .contains("add element ip loxilb snatmarks { 2 }");
+    void fullnatMasqueradesAndAllowedSourcesGetAChainOfTheirOwn() {
+        String s = apply(new Change(null,
+                plan(2, Selection.RR, NatMode.FULLNAT, List.of("10.1.2.3/8", "198.51.100.10"), 0, A)));
+        assertThat(s).contains("add chain ip loxilb svc_2\n"
+                        + "add rule ip loxilb svc_2 ip saddr != { 10.0.0.0/8, 198.51.100.10 } drop\n"
+                        + "add rule ip loxilb svc_2 goto pick_tcp_rr_1\n")
+                .contains("add element ip loxilb snatmarks { 2 }")
+                .contains("add element ip loxilb rules { 2 : jump svc_2 }");
     }
 
     @Test
     void noLiveEndpointDrops() {
-        assertThat(r.apply(List.of(new Change(null, plan(3, Selection.RR, NatMode.DEFAULT, List.of(), 0)))))
-                .contains("add rule ip loxilb svc_3 drop").doesNotContain("eps {");
+        assertThat(apply(new Change(null, plan(3, Selection.RR, NatMode.DEFAULT, List.of(), 0))))
+                .contains("add element ip loxilb rules { 3 : drop }").doesNotContain("eps {").doesNotContain("chain");
     }
 
     @Test
     void portRangeGoesToTheIntervalMapAndKeepsThePort() {
-        String s = r.apply(List.of(new Change(null, plan(4, Selection.RR, NatMode.DEFAULT, List.of(), 8890, A))));
-        assertThat(s).contains("svcranges { 123.123.123.15 . tcp . 8888-8890 : jump svc_4 }")
-                .contains("map @epaddrs").contains("epaddrs { 4 . 0 : 10.0.1.2 }");
+        String s = apply(new Change(null, plan(4, Selection.RR, NatMode.DEFAULT, List.of(), 8890, A)));
+        assertThat(s).contains("svcranges { 123.123.123.15 . tcp . 8888-8890 : 4 }")
+                .contains("add rule ip loxilb pick_tcp_range_rr_1 meta l4proto tcp dnat ip to meta mark . "
+                        + "numgen inc mod 1 map @epaddrs")
+                .contains("epaddrs { 4 . 0 : 10.0.1.2 }");
     }
 
     @Test
-    void updateRewritesOnlyTheRulesChainAndSlots() {
+    void updateRewritesOnlyTheRulesElements() {
+        apply(new Change(null, plan(5, Selection.RR, NatMode.DEFAULT, List.of(), 0, A, B)));
         ServicePlan before = plan(5, Selection.RR, NatMode.DEFAULT, List.of(), 0, A, B);
         ServicePlan after = plan(5, Selection.RR, NatMode.ONEARM, List.of(), 0, B);
-        String s = r.apply(List.of(new Change(before, after)));
-        assertThat(s).startsWith("flush chain ip loxilb svc_5\n")
-                .contains("delete element ip loxilb eps { 5 . 0, 5 . 1 }")
-                .contains("add element ip loxilb eps { 5 . 0 : 10.0.2.2 . 8080 }")
-                .contains("add element ip loxilb snatmarks { 5 }")
-                .doesNotContain("svcs");
+        assertThat(apply(new Change(before, after))).isEqualTo("""
+                add chain ip loxilb pick_tcp_rr_1
+                add rule ip loxilb pick_tcp_rr_1 meta l4proto tcp dnat ip to meta mark . numgen inc mod 1 map @eps
+                delete element ip loxilb eps { 5 . 0, 5 . 1 }
+                add element ip loxilb eps { 5 . 0 : 10.0.2.2 . 8080 }
+                delete element ip loxilb rules { 5 }
+                add element ip loxilb rules { 5 : jump pick_tcp_rr_1 }
+                add element ip loxilb snatmarks { 5 }
+                """);
+    }
+
+    @Test
+    void updateToAndFromAChainOfItsOwn() {
+        ServicePlan plain = plan(5, Selection.RR, NatMode.DEFAULT, List.of(), 0, A, B);
+        ServicePlan filtered = plan(5, Selection.RR, NatMode.DEFAULT, List.of("10.0.0.0/8"), 0, A, B);
+        String to = apply(new Change(plain, filtered));
+        assertThat(to).contains("add chain ip loxilb svc_5\n")
+                .contains("add element ip loxilb rules { 5 : jump svc_5 }");
+        assertThat(to.indexOf("add chain ip loxilb svc_5")).isLessThan(to.indexOf("add element ip loxilb rules { 5 :"));
+        String back = apply(new Change(filtered, plain));
+        assertThat(back).startsWith("flush chain ip loxilb svc_5\n").endsWith("delete chain ip loxilb svc_5\n")
+                .contains("add element ip loxilb rules { 5 : jump pick_tcp_rr_2 }");
+    }
+
+    @Test
+    void aRuleDeletedAndMadeAgainWithANewIdIsRemovedThenAdded() {
+        ServicePlan old = plan(5, Selection.RR, NatMode.DEFAULT, List.of(), 0, A, B);
+        ServicePlan made = plan(6, Selection.RR, NatMode.DEFAULT, List.of(), 0, A, B);
+        String s = apply(new Change(old, made));
+        assertThat(s).contains("delete element ip loxilb svcs { 123.123.123.15 . tcp . 8888 }")
+                .contains("add element ip loxilb svcs { 123.123.123.15 . tcp . 8888 : 6 }");
     }
 
     @Test
     void persistLearnsPerRuleWithTheRulesTimeout() {
-        String s = r.apply(List.of(new Change(null, plan(6, Selection.PERSIST, NatMode.DEFAULT, List.of(), 0, A))));
+        String s = apply(new Change(null, plan(6, Selection.PERSIST, NatMode.DEFAULT, List.of(), 0, A)));
         assertThat(s).contains("add map ip loxilb persist_6 { typeof ip saddr : ip daddr . tcp dport; flags dynamic,timeout; timeout 240s; }")
-                .contains("dnat ip to ip saddr map @persist_6")
+                .contains("add rule ip loxilb svc_6 meta l4proto tcp dnat ip to ip saddr map @persist_6\n"
+                        + "add rule ip loxilb svc_6 goto pick_tcp_rr_1\n")
                 .contains("add element ip loxilb persistlearn { 6 : jump learn_6 }");
     }
 
     @Test
     void deleteRemovesEverythingCreateAdded() {
         ServicePlan p = plan(8, Selection.PERSIST, NatMode.FULLNAT, List.of(), 0, A, B);
-        String s = r.apply(List.of(new Change(p, null)));
+        String s = apply(new Change(p, null));
         assertThat(s).contains("delete element ip loxilb svcs { 123.123.123.15 . tcp . 8888 }")
+                .contains("delete element ip loxilb rules { 8 }")
                 .contains("delete chain ip loxilb svc_8").contains("delete element ip loxilb eps { 8 . 0, 8 . 1 }")
-                .contains("delete element ip loxilb snatmarks { 8 }").contains("delete map ip loxilb persist_8");
+                .contains("delete element ip loxilb snatmarks { 8 }").contains("delete map ip loxilb persist_8")
+                .doesNotContain("pick_");
     }
 }

@@ -116,8 +116,8 @@ class LoxilbDataplaneIT {
         lab.stopDaemon(true);
         lab.startDaemon();
         assertThat(backendsSeen(6)).containsExactlyInAnyOrder("be1", "be2");
-        assertThat(lab.lb.exec("nft", "list", "chains").stdout().split("chain svc_", -1))
-                .as("the stale table was replaced, not added to").hasSize(2);
+        assertThat(lab.lb.exec("nft", "list", "table", "ip", "loxilb").stdout().split("dnat ip to meta mark", -1))
+                .as("the stale table was replaced, not added to: one pick chain").hasSize(2);
     }
 
     @Test
