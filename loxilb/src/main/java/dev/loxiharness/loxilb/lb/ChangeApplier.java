@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -17,10 +19,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Group commit of rule changes into the data plane. One thread takes every change waiting and
- * applies them as one transaction, then runs {@code afterCommit} (persistence, BGP) once, then
- * answers every waiting request. So a client gets 200 only when its rule forwards traffic and is
- * on disk, and concurrent clients share the cost of one {@code nft} call. If a batch fails, each
- * request's changes are retried alone and only the failing ones are reverted in the table.
+ * applies them as one transaction; a second one then runs {@code afterCommit} (persistence, probes)
+ * once for the batch and answers every request of it, while the first applies the next batch. So
+ * a client gets 200 only when its rule forwards traffic and is on disk, and concurrent clients
+ * share the cost of one transaction and one disk sync. If a batch fails, each request's changes
+ * are retried alone and only the failing ones are reverted in the table. After {@link #IDLE_MS}
+ * without changes, and before it stops, it runs {@code whenIdle} (the rules file is rewritten
+ * then, off the path of any request).
  */
 public final class ChangeApplier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeApplier.class);
@@ -30,19 +35,28 @@ public final class ChangeApplier implements AutoCloseable {
 
     static final long LINGER_MAX_MS = 20;
     static final long LINGER_QUIET_MS = 2;
+    static final long IDLE_MS = 1000;
     private static final Pending STOP = new Pending(List.of(), new CompletableFuture<>());
 
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final RuleTable table;
     private final Dataplane dataplane;
     private final Consumer<List<Change>> afterCommit;
+    private final Runnable whenIdle;
     private final Thread worker;
+    /** Runs {@code afterCommit} and answers the requests, in batch order, beside the worker. */
+    private final ExecutorService committer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dataplane-committer");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean running = true;
 
-    public ChangeApplier(RuleTable table, Dataplane dataplane, Consumer<List<Change>> afterCommit) {
+    public ChangeApplier(RuleTable table, Dataplane dataplane, Consumer<List<Change>> afterCommit, Runnable whenIdle) {
         this.table = table;
         this.dataplane = dataplane;
         this.afterCommit = afterCommit;
+        this.whenIdle = whenIdle;
         this.worker = new Thread(this::loop, "dataplane-applier");
         this.worker.setDaemon(true);
         this.worker.start();
@@ -64,7 +78,12 @@ public final class ChangeApplier implements AutoCloseable {
         while (!stop) {
             List<Pending> batch = new ArrayList<>();
             try {
-                batch.add(queue.take());
+                Pending first = queue.poll(IDLE_MS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    committer.execute(this::idle);
+                    continue;
+                }
+                batch.add(first);
             } catch (InterruptedException e) {
                 continue;
             }
@@ -74,6 +93,8 @@ public final class ChangeApplier implements AutoCloseable {
                 applyBatch(batch);
             }
         }
+        committer.execute(this::idle);
+        committer.shutdown();
     }
 
     /**
@@ -127,8 +148,14 @@ public final class ChangeApplier implements AutoCloseable {
                 }
             }
         }
+        // the next batch goes into the data plane while this one is made durable
+        committer.execute(() -> finish(batch, all, failed, why));
+    }
+
+    /** Runs {@code afterCommit} for what was applied, then answers each request of the batch. */
+    private void finish(List<Pending> batch, List<Change> applied, List<Pending> failed, List<RuntimeException> why) {
         try {
-            afterCommit.accept(all);
+            afterCommit.accept(applied);
         } catch (RuntimeException e) {
             LOG.error("after-commit step failed: {}", e.getMessage(), e);
         }
@@ -142,6 +169,14 @@ public final class ChangeApplier implements AutoCloseable {
         }
     }
 
+    private void idle() {
+        try {
+            whenIdle.run();
+        } catch (RuntimeException e) {
+            LOG.error("idle step failed: {}", e.getMessage(), e);
+        }
+    }
+
     /** Applies what is queued, then stops. */
     @Override
     public void close() {
@@ -149,6 +184,7 @@ public final class ChangeApplier implements AutoCloseable {
         queue.add(STOP);
         try {
             worker.join(30_000);
+            committer.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
