@@ -49,15 +49,22 @@ public final class NftDataplane implements Dataplane {
                         continue;
                     }
                     JsonNode c = elem.path("counter");
-                    out.computeIfAbsent(key.get(0).asLong(), k -> new HashMap<>())
-                            .put(key.get(1).asText() + ":" + key.get(2).asText(),
-                                    c.path("packets").asLong() + ":" + c.path("bytes").asLong());
+                    // a rule whose shape changed counts its older connections under its former mark
+                    out.computeIfAbsent(NftRenderer.ruleId(key.get(0).asLong()), k -> new HashMap<>())
+                            .merge(key.get(1).asText() + ":" + key.get(2).asText(),
+                                    c.path("packets").asLong() + ":" + c.path("bytes").asLong(), NftDataplane::sum);
                 }
             }
         } catch (RuntimeException | IOException e) {
             // no counters is better than no answer: GET shows 0:0
         }
         return out;
+    }
+
+    private static String sum(String a, String b) {
+        String[] x = a.split(":");
+        String[] y = b.split(":");
+        return (Long.parseLong(x[0]) + Long.parseLong(y[0])) + ":" + (Long.parseLong(x[1]) + Long.parseLong(y[1]));
     }
 
     @Override

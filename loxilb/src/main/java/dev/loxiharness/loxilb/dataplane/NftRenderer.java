@@ -7,47 +7,59 @@ import dev.loxiharness.loxilb.rules.RuleKey;
 import dev.loxiharness.loxilb.rules.Selection;
 import dev.loxiharness.loxilb.rules.ServicePlan;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
- * Renders rules as nftables commands for one table. A rule is map elements only: its key gives the
- * rule's id (the packet mark) in one map, the id gives a verdict in another, and the verdict jumps
- * to a chain shared by every rule picking the same way among the same number of endpoint slots,
- * which DNATs through one endpoint map keyed by id . slot. The lookup costs the same whatever the
- * number of rules, and adding a rule adds elements, not chains or rules, so a transaction stays
- * small at 10,000 rules. A rule gets a chain of its own only for what elements cannot say:
+ * Renders rules as nftables commands for one table. A rule is map elements only: its key gives its
+ * packet mark in one map, and the mark's top byte, the rule's <em>shape</em>, picks a chain shared
+ * by every rule picking the same way among the same number of endpoint slots, which DNATs through
+ * one endpoint map keyed by mark . slot. The lookup costs the same whatever the number of rules,
+ * and adding a rule adds elements, not chains or rules, so a transaction stays small at 10,000
+ * rules. The verdict maps stay small too (one element per shape): the kernel checks every jump
+ * reachable from a verdict map each time one changes, so a verdict element per rule would make
+ * every commit walk all rules. A rule gets a chain of its own only for what elements cannot say:
  * {@code allowedSources} and persistence.
  *
  * <pre>
- * prerouting: meta mark set ip daddr . meta l4proto . th dport map @svcs        (exact ports)
- *               ct mark set meta mark  meta mark vmap @rules
+ * prerouting: meta mark set ip daddr . meta l4proto . th dport map @svcs       (exact ports)
+ *               ct mark set meta mark  meta mark &amp; 0xff000000 vmap @picks
  *             (the same through @svcranges, an interval map, for port ranges)
- * rules:      ID : jump pick_tcp_rr_2 | jump svc_ID | drop                      (no live endpoint)
+ * picks:      OWN : jump own   DROP : drop (no live endpoint)   SHAPE : jump pick_tcp_rr_2 ...
  * pick_tcp_rr_2:   meta l4proto tcp dnat ip to meta mark . numgen inc mod 2 map @eps
  * pick_tcp_hash_3: ... jhash ip saddr . th sport mod 3 ...   (@eps_udp, @eps_sctp; @epaddrs for ranges)
- * svc_ID:     [ip saddr != {allowed} drop]  [persist: dnat to ip saddr map @persist_ID]  goto pick_...
- * postrouting: ct status dnat meta mark @snatmarks masquerade                   (onearm, fullnat)
- * forward:    ct mark . ip daddr . th dport counted in @epstats                 (endpoint counters)
+ * own:        meta mark vmap @owners -> svc_ID: [ip saddr != {allowed} drop]
+ *                                               [persist: dnat to ip saddr map @persist_ID]  goto pick_...
+ * postrouting: ct status dnat meta mark @snatmarks masquerade                  (onearm, fullnat)
+ * forward:    ct mark . ip daddr . th dport counted in @epstats                (endpoint counters)
  * learn:      ct state new meta mark vmap @persistlearn -> update @persist_ID
  * </pre>
  *
- * A shared chain's {@code numgen inc} counter is shared too: round robin takes turns over the
- * connections of every rule of that chain, so each rule's connections still spread evenly over its
- * endpoints when traffic is spread over rules, but strictly alternating traffic to two such rules
- * could keep each on one endpoint.
+ * A mark is {@code shape << 24 | rule id}; a rule whose shape changes gets a new mark, and its
+ * elements are replaced. A shared chain's {@code numgen inc} counter is shared too: round robin
+ * takes turns over the connections of every rule of that chain, so each rule's connections still
+ * spread evenly over its endpoints when traffic is spread over rules, but strictly alternating
+ * traffic to two such rules could keep each on one endpoint.
  *
- * <p>The renderer remembers the shared chains the table holds ({@link #committed}), so a script
- * creates a chain only the first time a rule needs it; shared chains stay until the table is reset.
+ * <p>The renderer remembers the shapes (and their chains) the table holds ({@link #committed}), so
+ * a script makes a shape only the first time a rule needs it; shapes stay until the table is reset.
  */
 public final class NftRenderer {
     /** Elements per {@code add element} statement: nft refuses very long ones for concatenated interval maps. */
     static final int ELEMENTS_PER_STATEMENT = 500;
+    static final int SHAPE_SHIFT = 24;
+    static final long ID_MASK = (1L << SHAPE_SHIFT) - 1;
+    /** The shape of rules with a chain of their own, found through {@code @owners}. */
+    static final int OWN = 1;
+    /** The shape of rules without a live endpoint. */
+    static final int DROP = 2;
+    static final int FIRST_PICK = 3;
+    static final int MAX_SHAPE = 255;
 
     private final String table;
-    private final Set<String> pickChains = new HashSet<>();
+    private final Map<String, Integer> shapes = new HashMap<>();
 
     public NftRenderer(String table) {
         this.table = table;
@@ -57,16 +69,23 @@ public final class NftRenderer {
         return table;
     }
 
+    /** The rule id a packet or connection mark carries. */
+    public static long ruleId(long mark) {
+        return mark & ID_MASK;
+    }
+
     /** A script that replaces the table (ours only) with one holding exactly {@code services}. */
     public synchronized NftScript reset(List<ServicePlan> services) {
-        Script s = new Script(Set.of());
+        Script s = new Script(Map.of());
         s.line("add table ip " + table);
         s.line("delete table ip " + table);
-        String lookup = "ct mark set meta mark meta mark vmap @rules\n";
+        String lookup = "ct mark set meta mark meta mark & 0x" + Long.toHexString(~ID_MASK & 0xffffffffL)
+                + " vmap @picks\n";
         s.line("table ip " + table + " {\n"
                 + "  map svcs { type ipv4_addr . inet_proto . inet_service : mark; }\n"
                 + "  map svcranges { type ipv4_addr . inet_proto . inet_service : mark; flags interval; }\n"
-                + "  map rules { type mark : verdict; }\n"
+                + "  map picks { type mark : verdict; }\n"
+                + "  map owners { type mark : verdict; }\n"
                 + "  map eps { typeof meta mark . numgen inc mod 2 : ip daddr . tcp dport; }\n"
                 + "  map eps_udp { typeof meta mark . numgen inc mod 2 : ip daddr . udp dport; }\n"
                 + "  map eps_sctp { typeof meta mark . numgen inc mod 2 : ip daddr . sctp dport; }\n"
@@ -74,6 +93,7 @@ public final class NftRenderer {
                 + "  set snatmarks { type mark; }\n"
                 + "  map persistlearn { type mark : verdict; }\n"
                 + "  set epstats { typeof ct mark . ip daddr . tcp dport; flags dynamic; counter; size 65535; }\n"
+                + "  chain own {\n    meta mark vmap @owners\n  }\n"
                 + "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n"
                 + "    meta mark set ip daddr . meta l4proto . th dport map @svcs " + lookup
                 + "    meta mark set ip daddr . meta l4proto . th dport map @svcranges " + lookup + "  }\n"
@@ -87,28 +107,33 @@ public final class NftRenderer {
                 + "  chain forwarding {\n    type filter hook forward priority filter; policy accept;\n"
                 + "    ct mark != 0 ct direction original update @epstats { ct mark . ip daddr . th dport }\n  }\n"
                 + "}");
+        s.element("add", "picks", shapeKey(OWN) + " : jump own");
+        s.element("add", "picks", shapeKey(DROP) + " : drop");
         // chains first, then each map's elements together: a few long statements parse fastest
+        List<Long> marks = new ArrayList<>();
         for (ServicePlan p : services) {
-            addChains(s, p);
+            marks.add(addChains(s, p));
         }
-        for (ServicePlan p : services) {
-            slotElements(s, "add", p);
+        for (int i = 0; i < services.size(); i++) {
+            slotElements(s, "add", services.get(i), marks.get(i));
         }
-        for (ServicePlan p : services) {
-            if (p.rule().mode().masquerades()) {
-                s.element("add", "snatmarks", String.valueOf(p.id()));
+        for (int i = 0; i < services.size(); i++) {
+            if (services.get(i).rule().mode().masquerades()) {
+                s.element("add", "snatmarks", String.valueOf(marks.get(i)));
             }
         }
-        for (ServicePlan p : services) {
-            if (persist(p)) {
-                s.element("add", "persistlearn", p.id() + " : jump learn_" + p.id());
+        for (int i = 0; i < services.size(); i++) {
+            if (persist(services.get(i))) {
+                s.element("add", "persistlearn", marks.get(i) + " : jump learn_" + services.get(i).id());
             }
         }
-        for (ServicePlan p : services) {
-            s.element("add", "rules", p.id() + " : " + verdict(p));
+        for (int i = 0; i < services.size(); i++) {
+            if (ownChain(services.get(i))) {
+                s.element("add", "owners", marks.get(i) + " : jump svc_" + services.get(i).id());
+            }
         }
-        for (ServicePlan p : services) {
-            serviceElement(s, "add", p);
+        for (int i = 0; i < services.size(); i++) {
+            serviceElement(s, "add", services.get(i), marks.get(i));
         }
         return s.done(true);
     }
@@ -119,15 +144,12 @@ public final class NftRenderer {
 
     /** The commands for a sequence of changes, to run as one transaction. */
     public synchronized NftScript apply(List<Change> changes) {
-        Script s = new Script(pickChains);
+        Script s = new Script(shapes);
         for (Change c : changes) {
             if (c.before() == null) {
                 add(s, c.after());
             } else if (c.after() == null) {
                 remove(s, c.before());
-            } else if (c.before().id() != c.after().id()) {
-                remove(s, c.before());
-                add(s, c.after());
             } else if (!c.dataplaneNoop()) {
                 update(s, c.before(), c.after());
             }
@@ -135,107 +157,120 @@ public final class NftRenderer {
         return s.done(false);
     }
 
-    /** {@code script} went through: remember the shared chains it made (all of them, for a reset). */
+    /** {@code script} went through: remember the shapes it made (all of them, for a reset). */
     public synchronized void committed(NftScript script) {
         if (script.replacesTable()) {
-            pickChains.clear();
+            shapes.clear();
         }
-        pickChains.addAll(script.newPickChains());
+        shapes.putAll(script.newShapes());
     }
 
     private void add(Script s, ServicePlan p) {
-        addChains(s, p);
-        slotElements(s, "add", p);
+        long mark = addChains(s, p);
+        slotElements(s, "add", p, mark);
         if (p.rule().mode().masquerades()) {
-            s.element("add", "snatmarks", String.valueOf(p.id()));
+            s.element("add", "snatmarks", String.valueOf(mark));
         }
         if (persist(p)) {
-            s.element("add", "persistlearn", p.id() + " : jump learn_" + p.id());
+            s.element("add", "persistlearn", mark + " : jump learn_" + p.id());
         }
-        s.element("add", "rules", p.id() + " : " + verdict(p));
-        serviceElement(s, "add", p);
+        if (ownChain(p)) {
+            s.element("add", "owners", mark + " : jump svc_" + p.id());
+        }
+        serviceElement(s, "add", p, mark);
     }
 
-    /** The chains a rule needs: its persistence map and learning chain, its shared pick chain, its own chain. */
-    private void addChains(Script s, ServicePlan p) {
+    /** The chains a rule needs (its shape's, its persistence map and learning chain, its own); its mark. */
+    private long addChains(Script s, ServicePlan p) {
+        long mark = mark(s, p);
         if (persist(p)) {
             addPersistMap(s, p);
         }
-        ensurePickChain(s, p);
         if (ownChain(p)) {
             s.line("add chain ip " + table + " svc_" + p.id());
             ownRules(s, p);
         }
+        return mark;
     }
 
     private void remove(Script s, ServicePlan p) {
-        long id = p.id();
-        serviceElement(s, "delete", p);
-        s.element("delete", "rules", String.valueOf(id));
+        long mark = mark(s, p);
+        serviceElement(s, "delete", p, mark);
         if (ownChain(p)) {
-            s.line("flush chain ip " + table + " svc_" + id);
-            s.line("delete chain ip " + table + " svc_" + id);
+            s.element("delete", "owners", String.valueOf(mark));
+            s.line("flush chain ip " + table + " svc_" + p.id());
+            s.line("delete chain ip " + table + " svc_" + p.id());
         }
-        slotElements(s, "delete", p);
+        slotElements(s, "delete", p, mark);
         if (p.rule().mode().masquerades()) {
-            s.element("delete", "snatmarks", String.valueOf(id));
+            s.element("delete", "snatmarks", String.valueOf(mark));
         }
         if (persist(p)) {
+            s.element("delete", "persistlearn", String.valueOf(mark));
             removePersist(s, p);
         }
     }
 
+    /**
+     * A rule keeping its shape (and so its mark, ids being stable) is changed in place; one whose
+     * shape changes is removed and added again under its new mark (rules of the same shape share a
+     * pick chain; a rule with a chain of its own keeps the shape {@link #OWN}).
+     */
     private void update(Script s, ServicePlan before, ServicePlan after) {
+        long mark = mark(s, before);
+        if (before.id() != after.id() || mark != mark(s, after)) {
+            remove(s, before);
+            add(s, after);
+            return;
+        }
         long id = after.id();
-        String chain = "svc_" + id;
-        boolean had = ownChain(before);
-        boolean has = ownChain(after);
-        if (had) {
+        boolean own = ownChain(after);
+        if (own) {
             // first, so nothing refers to the persistence map any more
-            s.line("flush chain ip " + table + " " + chain);
+            s.line("flush chain ip " + table + " svc_" + id);
         }
         if (persist(before)) {
+            s.element("delete", "persistlearn", String.valueOf(mark));
             removePersist(s, before);
         }
         if (persist(after)) {
             addPersistMap(s, after);
-            s.element("add", "persistlearn", id + " : jump learn_" + id);
+            s.element("add", "persistlearn", mark + " : jump learn_" + id);
         }
-        ensurePickChain(s, after);
-        if (has) {
-            if (!had) {
-                s.line("add chain ip " + table + " " + chain);
-            }
+        if (own) {
             ownRules(s, after);
         }
-        slotElements(s, "delete", before);
-        slotElements(s, "add", after);
-        if (!verdict(before).equals(verdict(after))) {
-            s.element("delete", "rules", String.valueOf(id));
-            s.element("add", "rules", id + " : " + verdict(after));
-        }
-        if (had && !has) {
-            s.line("delete chain ip " + table + " " + chain);
-        }
+        slotElements(s, "delete", before, mark);
+        slotElements(s, "add", after, mark);
         boolean was = before.rule().mode().masquerades();
         boolean is = after.rule().mode().masquerades();
         if (was != is) {
-            s.element(is ? "add" : "delete", "snatmarks", String.valueOf(id));
+            s.element(is ? "add" : "delete", "snatmarks", String.valueOf(mark));
         }
-    }
-
-    /** Where the rule's id leads: its own chain, the shared pick chain, or drop when no endpoint is live. */
-    private static String verdict(ServicePlan p) {
-        if (ownChain(p)) {
-            return "jump svc_" + p.id();
-        }
-        String pick = pickChain(p);
-        return pick == null ? "drop" : "jump " + pick;
     }
 
     /** A rule needs a chain of its own for a source filter or for persistence. */
     private static boolean ownChain(ServicePlan p) {
         return !p.rule().allowedSources().isEmpty() || persist(p);
+    }
+
+    /** The rule's mark: its shape (made here when new) over its id. */
+    private long mark(Script s, ServicePlan p) {
+        if (p.id() < 1 || p.id() > ID_MASK) {
+            throw new NftException("rule id " + p.id() + " does not fit the packet mark (1.." + ID_MASK + ")", null);
+        }
+        int shape;
+        if (ownChain(p)) {
+            shape = OWN;
+            ensurePickChain(s, p);
+        } else {
+            shape = pickChain(p) == null ? DROP : ensurePickChain(s, p);
+        }
+        return ((long) shape << SHAPE_SHIFT) | p.id();
+    }
+
+    private static String shapeKey(int shape) {
+        return String.valueOf((long) shape << SHAPE_SHIFT);
     }
 
     private void ownRules(Script s, ServicePlan p) {
@@ -271,11 +306,17 @@ public final class NftRenderer {
                 + (p.rule().selection() == Selection.HASH ? "hash" : "rr") + "_" + slots;
     }
 
-    private void ensurePickChain(Script s, ServicePlan p) {
+    /** The shape of the rule's pick chain, making both when new; 0 when it has no live endpoint. */
+    private int ensurePickChain(Script s, ServicePlan p) {
         String name = pickChain(p);
-        if (name == null || !s.newPickChain(name)) {
-            return;
+        if (name == null) {
+            return 0;
         }
+        Integer known = s.shape(name);
+        if (known != null) {
+            return known;
+        }
+        int shape = s.newShape(name);
         int slots = slots(p).size();
         String selector = p.rule().selection() == Selection.HASH
                 ? "jhash ip saddr . th sport mod " + slots + " seed 0x0"
@@ -283,6 +324,8 @@ public final class NftRenderer {
         s.line("add chain ip " + table + " " + name);
         s.line("add rule ip " + table + " " + name + " meta l4proto " + p.key().protocol().wire()
                 + " dnat ip to meta mark . " + selector + " map @" + endpointMap(p.key()));
+        s.element("add", "picks", shapeKey(shape) + " : jump " + name);
+        return shape;
     }
 
     private void addPersistMap(Script s, ServicePlan p) {
@@ -297,24 +340,23 @@ public final class NftRenderer {
 
     private void removePersist(Script s, ServicePlan p) {
         long id = p.id();
-        s.element("delete", "persistlearn", String.valueOf(id));
         s.line("flush chain ip " + table + " learn_" + id);
         s.line("delete chain ip " + table + " learn_" + id);
         s.line("delete map ip " + table + " persist_" + id);
     }
 
-    private void serviceElement(Script s, String verb, ServicePlan p) {
+    private void serviceElement(Script s, String verb, ServicePlan p, long mark) {
         RuleKey k = p.key();
         String ports = k.isRange() ? k.port() + "-" + k.portMax() : String.valueOf(k.port());
         String key = k.vip() + " . " + k.protocol().wire() + " . " + ports;
-        s.element(verb, k.isRange() ? "svcranges" : "svcs", verb.equals("add") ? key + " : " + p.id() : key);
+        s.element(verb, k.isRange() ? "svcranges" : "svcs", verb.equals("add") ? key + " : " + mark : key);
     }
 
-    private void slotElements(Script s, String verb, ServicePlan p) {
+    private void slotElements(Script s, String verb, ServicePlan p, long mark) {
         List<EndpointSpec> slots = slots(p);
         String map = endpointMap(p.key());
         for (int i = 0; i < slots.size(); i++) {
-            String key = p.id() + " . " + i;
+            String key = mark + " . " + i;
             if (verb.equals("add")) {
                 EndpointSpec e = slots.get(i);
                 s.element(verb, map, key + " : " + e.ip() + (p.key().isRange() ? "" : " . " + e.port()));
@@ -391,17 +433,17 @@ public final class NftRenderer {
 
     /**
      * One script being written: commands, with consecutive elements of the same map and verb joined
-     * into one statement, and the shared chains it creates.
+     * into one statement, and the shapes it makes.
      */
     private final class Script {
         private final StringBuilder text = new StringBuilder();
-        private final Set<String> existing;
-        private final Set<String> created = new LinkedHashSet<>();
+        private final Map<String, Integer> existing;
+        private final Map<String, Integer> created = new LinkedHashMap<>();
         private String openVerb;
         private String openMap;
         private int open;
 
-        Script(Set<String> existing) {
+        Script(Map<String, Integer> existing) {
             this.existing = existing;
         }
 
@@ -423,9 +465,21 @@ public final class NftRenderer {
             open++;
         }
 
-        /** True when the chain is neither in the table nor made earlier in this script (the caller makes it). */
-        boolean newPickChain(String name) {
-            return !existing.contains(name) && created.add(name);
+        /** The shape of a pick chain in the table or made earlier in this script; null when new. */
+        Integer shape(String pickChain) {
+            Integer known = existing.get(pickChain);
+            return known != null ? known : created.get(pickChain);
+        }
+
+        /** A shape for a new pick chain (the caller makes the chain). */
+        int newShape(String pickChain) {
+            int shape = FIRST_PICK + existing.size() + created.size();
+            if (shape > MAX_SHAPE) {
+                throw new NftException("more than " + (MAX_SHAPE - FIRST_PICK + 1)
+                        + " kinds of endpoint selection (protocol, hash or round robin, slots) in one table", null);
+            }
+            created.put(pickChain, shape);
+            return shape;
         }
 
         private void closeElements() {

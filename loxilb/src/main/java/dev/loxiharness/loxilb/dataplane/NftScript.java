@@ -1,15 +1,15 @@
 package dev.loxiharness.loxilb.dataplane;
 
-import java.util.Set;
+import java.util.Map;
 
 /**
  * A rendered nftables transaction and what the renderer must remember once it went through: the
- * shared selection chains it creates, and whether it replaces the whole table.
+ * shapes (pick chain -> shape number) it makes, and whether it replaces the whole table.
  */
-public record NftScript(String text, Set<String> newPickChains, boolean replacesTable) {
+public record NftScript(String text, Map<String, Integer> newShapes, boolean replacesTable) {
 
     public NftScript {
-        newPickChains = Set.copyOf(newPickChains);
+        newShapes = Map.copyOf(newShapes);
     }
 
     public boolean isEmpty() {

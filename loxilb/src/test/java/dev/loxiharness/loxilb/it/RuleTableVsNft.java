@@ -14,9 +14,9 @@ import java.util.TreeSet;
 /**
  * Whether the rule table the API shows ({@code GET /config/loadbalancer/all}) and the nftables
  * ruleset in the daemon's namespace say the same thing: the same service keys in {@code svcs} /
- * {@code svcranges}, each with a verdict in {@code rules} for its mark, and behind each the same
- * endpoints in {@code eps} / {@code eps_udp} / {@code eps_sctp} / {@code epaddrs}. Read
- * from nft's JSON independently of the renderer, so a renderer bug cannot hide itself here.
+ * {@code svcranges}, each with a verdict for its mark ({@code picks}, {@code owners}), and behind
+ * each the same endpoints in {@code eps} / {@code eps_udp} / {@code eps_sctp} / {@code epaddrs}.
+ * Read from nft's JSON independently of the renderer, so a renderer bug cannot hide itself here.
  */
 final class RuleTableVsNft {
     private RuleTableVsNft() {
@@ -83,9 +83,14 @@ final class RuleTableVsNft {
                 slots.computeIfAbsent(mark, m -> new TreeSet<>()).add(target);
             }
         }
-        Set<Long> withVerdict = new TreeSet<>();
-        for (JsonNode el : elements(d, "rules")) {
-            withVerdict.add(el.get(0).asLong());
+        // a mark's top byte is its rule's shape: a verdict in picks, or "jump own" and then the mark's own in owners
+        Map<Long, String> picks = new TreeMap<>();
+        for (JsonNode el : elements(d, "picks")) {
+            picks.put(el.get(0).asLong(), el.get(1).toString());
+        }
+        Set<Long> owners = new TreeSet<>();
+        for (JsonNode el : elements(d, "owners")) {
+            owners.add(el.get(0).asLong());
         }
         Map<String, Set<String>> out = new TreeMap<>();
         for (String map : List.of("svcs", "svcranges")) {
@@ -96,8 +101,10 @@ final class RuleTableVsNft {
                         : String.valueOf(p.asInt());
                 String key = c.get(0).asText() + " " + c.get(1).asText() + " " + ports;
                 long mark = el.get(1).asLong();
+                String verdict = picks.get(mark & 0xff000000L);
+                boolean leads = verdict != null && (!verdict.contains("\"own\"") || owners.contains(mark));
                 // a service whose mark leads nowhere forwards nothing, whatever its slots say
-                out.put(key, withVerdict.contains(mark) ? slots.getOrDefault(mark, Set.of()) : Set.of("(no verdict in map rules)"));
+                out.put(key, leads ? slots.getOrDefault(mark, Set.of()) : Set.of("(mark " + mark + ": no verdict)"));
             }
         }
         return out;
