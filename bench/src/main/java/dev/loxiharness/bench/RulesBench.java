@@ -70,7 +70,7 @@ final class RulesBench extends Benchmark {
                 det.put("daemonCpuSeconds", cpu1[0] - cpu0[0]);
                 det.put("nftChildrenCpuSeconds", cpu1[1] - cpu0[1]);
                 det.put("lbconfigBytes", Files.size(d.config().resolve(RuleStore.FILE)));
-                // one save of lbconfig.txt per group-committed batch: the number of batches
+                // one durable write of the rules (journal append) per group-committed batch: the number of batches
                 det.put("batches", saves);
                 det.put("meanBatchSize", saves == 0 ? null : (double) n / saves);
                 det.put("meanMsPerBatch", saves == 0 ? null : rest * 1000 / saves);
@@ -114,8 +114,9 @@ final class RulesBench extends Benchmark {
 
     /**
      * Where the daemon's time goes at 10,000 rules, measured apart: one nft transaction of a batch of
-     * {@value CONCURRENCY} new rules into a table that already holds 10,000, and one save of
-     * lbconfig.txt with 10,000 rules (the daemon does both once per group-committed batch).
+     * {@value CONCURRENCY} new rules into a table that already holds 10,000 and one journal append of
+     * {@value CONCURRENCY} rules (the daemon does both once per group-committed batch), and one
+     * rewrite of lbconfig.txt with 10,000 rules (when the journal outgrows it, and when idle).
      */
     private static Map<String, Object> diagnostics(BenchLab lab, NftRenderer renderer, Netns rawNs, int n)
             throws Exception {
@@ -141,6 +142,14 @@ final class RulesBench extends Benchmark {
         }
         m.put("lbconfigSaveAt" + n + "Ms", (System.nanoTime() - t0) / 1e6 / saves);
         m.put("lbconfigBytesAt" + n, Files.size(store.file()));
+        List<byte[]> all = stored.stream().map(RuleStore::encode).toList();
+        List<byte[]> records = all.subList(0, CONCURRENCY).stream().map(r -> RuleStore.record(r, false)).toList();
+        store.append(records, all); // warm-up
+        long t1 = System.nanoTime();
+        for (int k = 0; k < saves; k++) {
+            store.append(records, all);
+        }
+        m.put("journalAppendOf" + CONCURRENCY + "Ms", (System.nanoTime() - t1) / 1e6 / saves);
         return m;
     }
 }
