@@ -21,7 +21,8 @@ import java.util.Map;
  * rules. The verdict maps stay small too (one element per shape): the kernel checks every jump
  * reachable from a verdict map each time one changes, so a verdict element per rule would make
  * every commit walk all rules. A rule gets a chain of its own only for what elements cannot say:
- * {@code allowedSources} and persistence.
+ * {@code allowedSources} and persistence (and those rules, found through {@code @owners} and
+ * learning through {@code @persistlearn}, do cost a verdict element each).
  *
  * <pre>
  * prerouting: meta mark set ip daddr . meta l4proto . th dport map @svcs       (exact ports)
