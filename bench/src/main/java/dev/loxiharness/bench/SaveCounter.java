@@ -13,9 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Counts the daemon's saves of lbconfig.txt (each writes a fresh {@code lbconfig.txt.tmp} and
- * renames it) by watching its config directory with inotify: the daemon saves once per
- * group-committed batch, so this is the number of batches, seen without touching the daemon.
+ * Counts the daemon's durable writes of its rules by watching its config directory with inotify:
+ * one append to {@code lbconfig.txt.journal} per group-committed batch, or a rewrite of
+ * {@code lbconfig.txt} (a fresh {@code lbconfig.txt.tmp} renamed) when the journal outgrows it. So
+ * this is the number of batches, seen without touching the daemon (a lower bound: inotify merges
+ * back-to-back identical events that were not read yet).
  */
 final class SaveCounter implements AutoCloseable {
     private final WatchService watch;
@@ -26,7 +28,7 @@ final class SaveCounter implements AutoCloseable {
     SaveCounter(Path dir) {
         try {
             watch = FileSystems.getDefault().newWatchService();
-            dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -48,15 +50,17 @@ final class SaveCounter implements AutoCloseable {
                 continue;
             }
             key.pollEvents().forEach(e -> {
-                if (e.context() instanceof Path p && p.toString().equals(tmp)) {
-                    saves.incrementAndGet();
+                if (e.context() instanceof Path p
+                        && (e.kind() == StandardWatchEventKinds.ENTRY_CREATE && p.toString().equals(tmp)
+                        || e.kind() == StandardWatchEventKinds.ENTRY_MODIFY && p.toString().equals(RuleStore.JOURNAL))) {
+                    saves.addAndGet(e.count());
                 }
             });
             key.reset();
         }
     }
 
-    /** Saves seen so far (waits briefly for events still queued). */
+    /** Writes seen so far (waits briefly for events still queued). */
     int count() {
         try {
             Thread.sleep(300);

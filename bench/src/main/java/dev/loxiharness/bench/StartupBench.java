@@ -17,7 +17,8 @@ import java.util.Map;
  */
 final class StartupBench extends Benchmark {
     static final int STARTS = 5;
-    static final String LAUNCHER_OPTS = "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -Xss512k";
+    static final String LAUNCHER_OPTS = "-Xms16m -Xmx112m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10"
+            + " -XX:MaxHeapFreeRatio=25 -XX:MaxMetaspaceSize=96m -Xss512k";
 
     StartupBench() {
         super("startup", "daemon start to API ready (median of 5) and idle RSS, empty and at 10,000 rules");

@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The data plane on nftables: one table, each call one {@code nft -f} transaction. */
+/** The data plane on nftables: one table, each call one transaction through libnftables. */
 public final class NftDataplane implements Dataplane {
     private final Nft nft;
     private final NftRenderer renderer;
@@ -21,14 +21,17 @@ public final class NftDataplane implements Dataplane {
 
     @Override
     public void reset(List<ServicePlan> services) {
-        nft.apply(renderer.reset(services));
+        NftScript script = renderer.reset(services);
+        nft.apply(script.text());
+        renderer.committed(script);
     }
 
     @Override
     public void apply(List<Change> changes) {
-        String script = renderer.apply(changes);
+        NftScript script = renderer.apply(changes);
         if (!script.isEmpty()) {
-            nft.apply(script);
+            nft.apply(script.text());
+            renderer.committed(script);
         }
     }
 
@@ -37,7 +40,7 @@ public final class NftDataplane implements Dataplane {
         Map<Long, Map<String, String>> out = new HashMap<>();
         try {
             JsonNode root = Json.MAPPER.readTree(
-                    nft.query("-j", "list", "set", "ip", renderer.table(), "epstats"));
+                    nft.queryJson("list set ip " + renderer.table() + " epstats"));
             for (JsonNode item : root.path("nftables")) {
                 for (JsonNode e : item.path("set").path("elem")) {
                     JsonNode elem = e.path("elem");
@@ -46,9 +49,10 @@ public final class NftDataplane implements Dataplane {
                         continue;
                     }
                     JsonNode c = elem.path("counter");
-                    out.computeIfAbsent(key.get(0).asLong(), k -> new HashMap<>())
-                            .put(key.get(1).asText() + ":" + key.get(2).asText(),
-                                    c.path("packets").asLong() + ":" + c.path("bytes").asLong());
+                    // a rule whose shape changed counts its older connections under its former mark
+                    out.computeIfAbsent(NftRenderer.ruleId(key.get(0).asLong()), k -> new HashMap<>())
+                            .merge(key.get(1).asText() + ":" + key.get(2).asText(),
+                                    c.path("packets").asLong() + ":" + c.path("bytes").asLong(), NftDataplane::sum);
                 }
             }
         } catch (RuntimeException | IOException e) {
@@ -57,8 +61,18 @@ public final class NftDataplane implements Dataplane {
         return out;
     }
 
+    private static String sum(String a, String b) {
+        String[] x = a.split(":");
+        String[] y = b.split(":");
+        return (Long.parseLong(x[0]) + Long.parseLong(y[0])) + ":" + (Long.parseLong(x[1]) + Long.parseLong(y[1]));
+    }
+
     @Override
     public void close() {
-        nft.apply(renderer.deleteTable());
+        try {
+            nft.apply(renderer.deleteTable());
+        } finally {
+            nft.close();
+        }
     }
 }

@@ -7,27 +7,60 @@ import dev.loxiharness.loxilb.rules.RuleKey;
 import dev.loxiharness.loxilb.rules.Selection;
 import dev.loxiharness.loxilb.rules.ServicePlan;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Renders rules as nftables commands for one table. The lookup is O(1) whatever the number of
- * rules: a verdict map keyed by VIP . protocol . port jumps to a small chain per rule, which marks
- * the packet with the rule's id and DNATs through one shared endpoint map keyed by id . slot.
- * Changes touch map elements and the rule's own chain only, so each is a small transaction.
+ * Renders rules as nftables commands for one table. A rule is map elements only: its key gives its
+ * packet mark in one map, and the mark's top byte, the rule's <em>shape</em>, picks a chain shared
+ * by every rule picking the same way among the same number of endpoint slots, which DNATs through
+ * one endpoint map keyed by mark . slot. The lookup costs the same whatever the number of rules,
+ * and adding a rule adds elements, not chains or rules, so a transaction stays small at 10,000
+ * rules. The verdict maps stay small too (one element per shape): the kernel checks every jump
+ * reachable from a verdict map each time one changes, so a verdict element per rule would make
+ * every commit walk all rules. A rule gets a chain of its own only for what elements cannot say:
+ * {@code allowedSources} and persistence (and those rules, found through {@code @owners} and
+ * learning through {@code @persistlearn}, do cost a verdict element each).
  *
  * <pre>
- * prerouting: ip daddr . meta l4proto . th dport vmap @svcs           (exact ports)
- *             ip daddr . meta l4proto . th dport vmap @svcranges      (port ranges, interval map)
- * svc_ID:     [ip saddr != {allowed} drop]  meta mark set ID
- *             [persist: dnat to ip saddr map @persist_ID]
- *             dnat to meta mark . (numgen inc | jhash | ...) mod SLOTS map @eps (@eps_udp, @eps_sctp)
- * postrouting: ct status dnat meta mark @snatmarks masquerade           (onearm, fullnat)
- * forward:    ct mark . ip daddr . th dport counted in @epstats        (endpoint counters)
+ * prerouting: meta mark set ip daddr . meta l4proto . th dport map @svcs       (exact ports)
+ *               ct mark set meta mark  meta mark &amp; 0xff000000 vmap @picks
+ *             (the same through @svcranges, an interval map, for port ranges)
+ * picks:      OWN : jump own   DROP : drop (no live endpoint)   SHAPE : jump pick_tcp_rr_2 ...
+ * pick_tcp_rr_2:   meta l4proto tcp dnat ip to meta mark . numgen inc mod 2 map @eps
+ * pick_tcp_hash_3: ... jhash ip saddr . th sport mod 3 ...   (@eps_udp, @eps_sctp; @epaddrs for ranges)
+ * own:        meta mark vmap @owners -> svc_ID: [ip saddr != {allowed} drop]
+ *                                               [persist: dnat to ip saddr map @persist_ID]  goto pick_...
+ * postrouting: ct status dnat meta mark @snatmarks masquerade                  (onearm, fullnat)
+ * forward:    ct mark . ip daddr . th dport counted in @epstats                (endpoint counters)
  * learn:      ct state new meta mark vmap @persistlearn -> update @persist_ID
  * </pre>
+ *
+ * A mark is {@code shape << 24 | rule id}; a rule whose shape changes gets a new mark, and its
+ * elements are replaced. A shared chain's {@code numgen inc} counter is shared too: round robin
+ * takes turns over the connections of every rule of that chain, so each rule's connections still
+ * spread evenly over its endpoints when traffic is spread over rules, but strictly alternating
+ * traffic to two such rules could keep each on one endpoint.
+ *
+ * <p>The renderer remembers the shapes (and their chains) the table holds ({@link #committed}), so
+ * a script makes a shape only the first time a rule needs it; shapes stay until the table is reset.
  */
 public final class NftRenderer {
+    /** Elements per {@code add element} statement: nft refuses very long ones for concatenated interval maps. */
+    static final int ELEMENTS_PER_STATEMENT = 500;
+    static final int SHAPE_SHIFT = 24;
+    static final long ID_MASK = (1L << SHAPE_SHIFT) - 1;
+    /** The shape of rules with a chain of their own, found through {@code @owners}. */
+    static final int OWN = 1;
+    /** The shape of rules without a live endpoint. */
+    static final int DROP = 2;
+    static final int FIRST_PICK = 3;
+    static final int MAX_SHAPE = 255;
+
     private final String table;
+    private final Map<String, Integer> shapes = new HashMap<>();
 
     public NftRenderer(String table) {
         this.table = table;
@@ -37,38 +70,73 @@ public final class NftRenderer {
         return table;
     }
 
+    /** The rule id a packet or connection mark carries. */
+    public static long ruleId(long mark) {
+        return mark & ID_MASK;
+    }
+
     /** A script that replaces the table (ours only) with one holding exactly {@code services}. */
-    public String reset(List<ServicePlan> services) {
-        StringBuilder s = new StringBuilder();
-        s.append("add table ip ").append(table).append('\n');
-        s.append("delete table ip ").append(table).append('\n');
-        s.append("table ip ").append(table).append(" {\n")
-                .append("  map svcs { type ipv4_addr . inet_proto . inet_service : verdict; }\n")
-                .append("  map svcranges { type ipv4_addr . inet_proto . inet_service : verdict; flags interval; }\n")
-                .append("  map eps { typeof meta mark . numgen inc mod 2 : ip daddr . tcp dport; }\n")
-                .append("  map eps_udp { typeof meta mark . numgen inc mod 2 : ip daddr . udp dport; }\n")
-                .append("  map eps_sctp { typeof meta mark . numgen inc mod 2 : ip daddr . sctp dport; }\n")
-                .append("  map epaddrs { typeof meta mark . numgen inc mod 2 : ip daddr; }\n")
-                .append("  set snatmarks { type mark; }\n")
-                .append("  map persistlearn { type mark : verdict; }\n")
-                .append("  set epstats { typeof ct mark . ip daddr . tcp dport; flags dynamic; counter; size 65535; }\n")
-                .append("  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n")
-                .append("    ip daddr . meta l4proto . th dport vmap @svcs\n")
-                .append("    ip daddr . meta l4proto . th dport vmap @svcranges\n  }\n")
-                .append("  chain output {\n    type nat hook output priority -100; policy accept;\n")
-                .append("    ip daddr . meta l4proto . th dport vmap @svcs\n")
-                .append("    ip daddr . meta l4proto . th dport vmap @svcranges\n  }\n")
-                .append("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n")
-                .append("    ct status dnat meta mark @snatmarks masquerade\n  }\n")
-                .append("  chain learn {\n    type filter hook postrouting priority filter; policy accept;\n")
-                .append("    ct state new meta mark vmap @persistlearn\n  }\n")
-                .append("  chain forwarding {\n    type filter hook forward priority filter; policy accept;\n")
-                .append("    ct mark != 0 ct direction original update @epstats { ct mark . ip daddr . th dport }\n  }\n")
-                .append("}\n");
+    public synchronized NftScript reset(List<ServicePlan> services) {
+        Script s = new Script(Map.of());
+        s.line("add table ip " + table);
+        s.line("delete table ip " + table);
+        String lookup = "ct mark set meta mark meta mark & 0x" + Long.toHexString(~ID_MASK & 0xffffffffL)
+                + " vmap @picks\n";
+        s.line("table ip " + table + " {\n"
+                + "  map svcs { type ipv4_addr . inet_proto . inet_service : mark; }\n"
+                + "  map svcranges { type ipv4_addr . inet_proto . inet_service : mark; flags interval; }\n"
+                + "  map picks { type mark : verdict; }\n"
+                + "  map owners { type mark : verdict; }\n"
+                + "  map eps { typeof meta mark . numgen inc mod 2 : ip daddr . tcp dport; }\n"
+                + "  map eps_udp { typeof meta mark . numgen inc mod 2 : ip daddr . udp dport; }\n"
+                + "  map eps_sctp { typeof meta mark . numgen inc mod 2 : ip daddr . sctp dport; }\n"
+                + "  map epaddrs { typeof meta mark . numgen inc mod 2 : ip daddr; }\n"
+                + "  set snatmarks { type mark; }\n"
+                + "  map persistlearn { type mark : verdict; }\n"
+                + "  set epstats { typeof ct mark . ip daddr . tcp dport; flags dynamic; counter; size 65535; }\n"
+                + "  chain own {\n    meta mark vmap @owners\n  }\n"
+                + "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n"
+                + "    meta mark set ip daddr . meta l4proto . th dport map @svcs " + lookup
+                + "    meta mark set ip daddr . meta l4proto . th dport map @svcranges " + lookup + "  }\n"
+                + "  chain output {\n    type nat hook output priority -100; policy accept;\n"
+                + "    meta mark set ip daddr . meta l4proto . th dport map @svcs " + lookup
+                + "    meta mark set ip daddr . meta l4proto . th dport map @svcranges " + lookup + "  }\n"
+                + "  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n"
+                + "    ct status dnat meta mark @snatmarks masquerade\n  }\n"
+                + "  chain learn {\n    type filter hook postrouting priority filter; policy accept;\n"
+                + "    ct state new meta mark vmap @persistlearn\n  }\n"
+                + "  chain forwarding {\n    type filter hook forward priority filter; policy accept;\n"
+                + "    ct mark != 0 ct direction original update @epstats { ct mark . ip daddr . th dport }\n  }\n"
+                + "}");
+        s.element("add", "picks", shapeKey(OWN) + " : jump own");
+        s.element("add", "picks", shapeKey(DROP) + " : drop");
+        // chains first, then each map's elements together: a few long statements parse fastest
+        List<Long> marks = new ArrayList<>();
         for (ServicePlan p : services) {
-            add(s, p);
+            marks.add(addChains(s, p));
         }
-        return s.toString();
+        for (int i = 0; i < services.size(); i++) {
+            slotElements(s, "add", services.get(i), marks.get(i));
+        }
+        for (int i = 0; i < services.size(); i++) {
+            if (services.get(i).rule().mode().masquerades()) {
+                s.element("add", "snatmarks", String.valueOf(marks.get(i)));
+            }
+        }
+        for (int i = 0; i < services.size(); i++) {
+            if (persist(services.get(i))) {
+                s.element("add", "persistlearn", marks.get(i) + " : jump learn_" + services.get(i).id());
+            }
+        }
+        for (int i = 0; i < services.size(); i++) {
+            if (ownChain(services.get(i))) {
+                s.element("add", "owners", marks.get(i) + " : jump svc_" + services.get(i).id());
+            }
+        }
+        for (int i = 0; i < services.size(); i++) {
+            serviceElement(s, "add", services.get(i), marks.get(i));
+        }
+        return s.done(true);
     }
 
     public String deleteTable() {
@@ -76,8 +144,8 @@ public final class NftRenderer {
     }
 
     /** The commands for a sequence of changes, to run as one transaction. */
-    public String apply(List<Change> changes) {
-        StringBuilder s = new StringBuilder();
+    public synchronized NftScript apply(List<Change> changes) {
+        Script s = new Script(shapes);
         for (Change c : changes) {
             if (c.before() == null) {
                 add(s, c.after());
@@ -87,129 +155,216 @@ public final class NftRenderer {
                 update(s, c.before(), c.after());
             }
         }
-        return s.toString();
+        return s.done(false);
     }
 
-    private void add(StringBuilder s, ServicePlan p) {
-        long id = p.id();
-        s.append("add chain ip ").append(table).append(" svc_").append(id).append('\n');
-        if (persist(p)) {
-            addPersist(s, p);
+    /** {@code script} went through: remember the shapes it made (all of them, for a reset). */
+    public synchronized void committed(NftScript script) {
+        if (script.replacesTable()) {
+            shapes.clear();
         }
-        serviceRules(s, p);
-        s.append("add element ip ").append(table).append(' ').append(p.key().isRange() ? "svcranges" : "svcs")
-                .append(" { ").append(serviceKey(p.key())).append(" : jump svc_").append(id).append(" }\n");
-        slotElements(s, "add", p);
-        if (p.rule().mode().masquerades()) {
-            s.append("add element ip ").append(table).append(" snatmarks { ").append(id).append(" }\n");
-        }
+        shapes.putAll(script.newShapes());
     }
 
-    private void remove(StringBuilder s, ServicePlan p) {
-        long id = p.id();
-        s.append("delete element ip ").append(table).append(' ').append(p.key().isRange() ? "svcranges" : "svcs")
-                .append(" { ").append(serviceKey(p.key())).append(" }\n");
-        s.append("flush chain ip ").append(table).append(" svc_").append(id).append('\n');
-        s.append("delete chain ip ").append(table).append(" svc_").append(id).append('\n');
-        slotElements(s, "delete", p);
+    private void add(Script s, ServicePlan p) {
+        long mark = addChains(s, p);
+        slotElements(s, "add", p, mark);
         if (p.rule().mode().masquerades()) {
-            s.append("delete element ip ").append(table).append(" snatmarks { ").append(id).append(" }\n");
+            s.element("add", "snatmarks", String.valueOf(mark));
         }
         if (persist(p)) {
+            s.element("add", "persistlearn", mark + " : jump learn_" + p.id());
+        }
+        if (ownChain(p)) {
+            s.element("add", "owners", mark + " : jump svc_" + p.id());
+        }
+        serviceElement(s, "add", p, mark);
+    }
+
+    /** The chains a rule needs (its shape's, its persistence map and learning chain, its own); its mark. */
+    private long addChains(Script s, ServicePlan p) {
+        long mark = mark(s, p);
+        if (persist(p)) {
+            addPersistMap(s, p);
+        }
+        if (ownChain(p)) {
+            s.line("add chain ip " + table + " svc_" + p.id());
+            ownRules(s, p);
+        }
+        return mark;
+    }
+
+    private void remove(Script s, ServicePlan p) {
+        long mark = mark(s, p);
+        serviceElement(s, "delete", p, mark);
+        if (ownChain(p)) {
+            s.element("delete", "owners", String.valueOf(mark));
+            s.line("flush chain ip " + table + " svc_" + p.id());
+            s.line("delete chain ip " + table + " svc_" + p.id());
+        }
+        slotElements(s, "delete", p, mark);
+        if (p.rule().mode().masquerades()) {
+            s.element("delete", "snatmarks", String.valueOf(mark));
+        }
+        if (persist(p)) {
+            s.element("delete", "persistlearn", String.valueOf(mark));
             removePersist(s, p);
         }
     }
 
-    private void update(StringBuilder s, ServicePlan before, ServicePlan after) {
+    /**
+     * A rule keeping its shape (and so its mark, ids being stable) is changed in place; one whose
+     * shape changes is removed and added again under its new mark (rules of the same shape share a
+     * pick chain; a rule with a chain of its own keeps the shape {@link #OWN}).
+     */
+    private void update(Script s, ServicePlan before, ServicePlan after) {
+        long mark = mark(s, before);
+        if (before.id() != after.id() || mark != mark(s, after)) {
+            remove(s, before);
+            add(s, after);
+            return;
+        }
         long id = after.id();
-        s.append("flush chain ip ").append(table).append(" svc_").append(id).append('\n');
+        boolean own = ownChain(after);
+        if (own) {
+            // first, so nothing refers to the persistence map any more
+            s.line("flush chain ip " + table + " svc_" + id);
+        }
         if (persist(before)) {
+            s.element("delete", "persistlearn", String.valueOf(mark));
             removePersist(s, before);
         }
         if (persist(after)) {
-            addPersist(s, after);
+            addPersistMap(s, after);
+            s.element("add", "persistlearn", mark + " : jump learn_" + id);
         }
-        serviceRules(s, after);
-        slotElements(s, "delete", before);
-        slotElements(s, "add", after);
+        if (own) {
+            ownRules(s, after);
+        }
+        slotElements(s, "delete", before, mark);
+        slotElements(s, "add", after, mark);
         boolean was = before.rule().mode().masquerades();
         boolean is = after.rule().mode().masquerades();
         if (was != is) {
-            s.append(is ? "add" : "delete").append(" element ip ").append(table)
-                    .append(" snatmarks { ").append(id).append(" }\n");
+            s.element(is ? "add" : "delete", "snatmarks", String.valueOf(mark));
         }
     }
 
-    private void serviceRules(StringBuilder s, ServicePlan p) {
+    /** A rule needs a chain of its own for a source filter or for persistence. */
+    private static boolean ownChain(ServicePlan p) {
+        return !p.rule().allowedSources().isEmpty() || persist(p);
+    }
+
+    /** The rule's mark: its shape (made here when new) over its id. */
+    private long mark(Script s, ServicePlan p) {
+        if (p.id() < 1 || p.id() > ID_MASK) {
+            throw new NftException("rule id " + p.id() + " does not fit the packet mark (1.." + ID_MASK + ")", null);
+        }
+        int shape;
+        if (ownChain(p)) {
+            shape = OWN;
+            ensurePickChain(s, p);
+        } else {
+            shape = pickChain(p) == null ? DROP : ensurePickChain(s, p);
+        }
+        return ((long) shape << SHAPE_SHIFT) | p.id();
+    }
+
+    private static String shapeKey(int shape) {
+        return String.valueOf((long) shape << SHAPE_SHIFT);
+    }
+
+    private void ownRules(Script s, ServicePlan p) {
         LbRule r = p.rule();
         String chain = "add rule ip " + table + " svc_" + p.id() + " ";
         if (!r.allowedSources().isEmpty()) {
-            s.append(chain).append("ip saddr != { ")
-                    .append(String.join(", ", r.allowedSources().stream().map(NftRenderer::network).toList()))
-                    .append(" } drop\n");
+            s.line(chain + "ip saddr != { "
+                    + String.join(", ", r.allowedSources().stream().map(NftRenderer::network).toList()) + " } drop");
         }
-        s.append(chain).append("meta mark set ").append(p.id()).append('\n');
-        // the connection keeps the rule's id, so every packet of it counts for its endpoint (epstats)
-        s.append(chain).append("ct mark set meta mark").append('\n');
+        String pick = pickChain(p);
+        if (pick == null) {
+            s.line(chain + "drop");
+            return;
+        }
+        if (persist(p)) {
+            s.line(chain + "meta l4proto " + r.key().protocol().wire() + " dnat ip to ip saddr map @persist_" + p.id());
+        }
+        s.line(chain + "goto " + pick);
+    }
+
+    /**
+     * The shared chain that picks one of the rule's slots: one per endpoint map (protocol, or
+     * address only for a port range), selection (hash, or round robin) and number of slots. Null
+     * when the rule has no live endpoint.
+     */
+    static String pickChain(ServicePlan p) {
         int slots = slots(p).size();
         if (slots == 0) {
-            s.append(chain).append("drop\n");
-            return;
+            return null;
         }
-        String l4 = "meta l4proto " + r.key().protocol().wire() + " ";
-        if (persist(p)) {
-            s.append(chain).append(l4).append("dnat ip to ip saddr map @persist_").append(p.id()).append('\n');
-        }
-        String selector = switch (r.selection()) {
-            case HASH -> "jhash ip saddr . th sport mod " + slots + " seed 0x0";
-            default -> "numgen inc mod " + slots;
-        };
-        s.append(chain).append(l4).append("dnat ip to meta mark . ").append(selector)
-                .append(" map @").append(endpointMap(p.key())).append('\n');
+        RuleKey k = p.key();
+        return "pick_" + k.protocol().wire() + (k.isRange() ? "_range" : "") + "_"
+                + (p.rule().selection() == Selection.HASH ? "hash" : "rr") + "_" + slots;
     }
 
-    private void addPersist(StringBuilder s, ServicePlan p) {
+    /** The shape of the rule's pick chain, making both when new; 0 when it has no live endpoint. */
+    private int ensurePickChain(Script s, ServicePlan p) {
+        String name = pickChain(p);
+        if (name == null) {
+            return 0;
+        }
+        Integer known = s.shape(name);
+        if (known != null) {
+            return known;
+        }
+        int shape = s.newShape(name);
+        int slots = slots(p).size();
+        String selector = p.rule().selection() == Selection.HASH
+                ? "jhash ip saddr . th sport mod " + slots + " seed 0x0"
+                : "numgen inc mod " + slots;
+        s.line("add chain ip " + table + " " + name);
+        s.line("add rule ip " + table + " " + name + " meta l4proto " + p.key().protocol().wire()
+                + " dnat ip to meta mark . " + selector + " map @" + endpointMap(p.key()));
+        s.element("add", "picks", shapeKey(shape) + " : jump " + name);
+        return shape;
+    }
+
+    private void addPersistMap(Script s, ServicePlan p) {
         long id = p.id();
         String value = p.key().isRange() ? "ip daddr" : "ip daddr . " + p.key().protocol().wire() + " dport";
-        s.append("add map ip ").append(table).append(" persist_").append(id).append(" { typeof ip saddr : ")
-                .append(value).append("; flags dynamic,timeout; timeout ").append(p.rule().inactiveTimeoutSeconds())
-                .append("s; }\n");
-        s.append("add chain ip ").append(table).append(" learn_").append(id).append('\n');
-        s.append("add rule ip ").append(table).append(" learn_").append(id).append(" update @persist_").append(id)
-                .append(" { ip saddr : ").append(p.key().isRange() ? "ip daddr" : "ip daddr . th dport").append(" }\n");
-        s.append("add element ip ").append(table).append(" persistlearn { ").append(id)
-                .append(" : jump learn_").append(id).append(" }\n");
+        s.line("add map ip " + table + " persist_" + id + " { typeof ip saddr : " + value
+                + "; flags dynamic,timeout; timeout " + p.rule().inactiveTimeoutSeconds() + "s; }");
+        s.line("add chain ip " + table + " learn_" + id);
+        s.line("add rule ip " + table + " learn_" + id + " update @persist_" + id + " { ip saddr : "
+                + (p.key().isRange() ? "ip daddr" : "ip daddr . th dport") + " }");
     }
 
-    private void removePersist(StringBuilder s, ServicePlan p) {
+    private void removePersist(Script s, ServicePlan p) {
         long id = p.id();
-        s.append("delete element ip ").append(table).append(" persistlearn { ").append(id).append(" }\n");
-        s.append("flush chain ip ").append(table).append(" learn_").append(id).append('\n');
-        s.append("delete chain ip ").append(table).append(" learn_").append(id).append('\n');
-        s.append("delete map ip ").append(table).append(" persist_").append(id).append('\n');
+        s.line("flush chain ip " + table + " learn_" + id);
+        s.line("delete chain ip " + table + " learn_" + id);
+        s.line("delete map ip " + table + " persist_" + id);
     }
 
-    private void slotElements(StringBuilder s, String verb, ServicePlan p) {
+    private void serviceElement(Script s, String verb, ServicePlan p, long mark) {
+        RuleKey k = p.key();
+        String ports = k.isRange() ? k.port() + "-" + k.portMax() : String.valueOf(k.port());
+        String key = k.vip() + " . " + k.protocol().wire() + " . " + ports;
+        s.element(verb, k.isRange() ? "svcranges" : "svcs", verb.equals("add") ? key + " : " + mark : key);
+    }
+
+    private void slotElements(Script s, String verb, ServicePlan p, long mark) {
         List<EndpointSpec> slots = slots(p);
-        if (slots.isEmpty()) {
-            return;
-        }
-        boolean range = p.key().isRange();
-        s.append(verb).append(" element ip ").append(table).append(' ').append(endpointMap(p.key())).append(" { ");
+        String map = endpointMap(p.key());
         for (int i = 0; i < slots.size(); i++) {
-            if (i > 0) {
-                s.append(", ");
-            }
-            s.append(p.id()).append(" . ").append(i);
+            String key = mark + " . " + i;
             if (verb.equals("add")) {
                 EndpointSpec e = slots.get(i);
-                s.append(" : ").append(e.ip());
-                if (!range) {
-                    s.append(" . ").append(e.port());
-                }
+                s.element(verb, map, key + " : " + e.ip() + (p.key().isRange() ? "" : " . " + e.port()));
+            } else {
+                s.element(verb, map, key);
             }
         }
-        s.append(" }\n");
     }
 
     /**
@@ -260,11 +415,6 @@ public final class NftRenderer {
         return b == 0 ? a : gcd(b, a % b);
     }
 
-    private static String serviceKey(RuleKey k) {
-        String ports = k.isRange() ? k.port() + "-" + k.portMax() : String.valueOf(k.port());
-        return k.vip() + " . " + k.protocol().wire() + " . " + ports;
-    }
-
     /** nft refuses a prefix with host bits set: give it the network address. */
     static String network(String prefix) {
         int slash = prefix.indexOf('/');
@@ -280,5 +430,71 @@ public final class NftRenderer {
         long mask = len == 0 ? 0 : (0xffffffffL << (32 - len)) & 0xffffffffL;
         long net = addr & mask;
         return ((net >> 24) & 255) + "." + ((net >> 16) & 255) + "." + ((net >> 8) & 255) + "." + (net & 255) + "/" + len;
+    }
+
+    /**
+     * One script being written: commands, with consecutive elements of the same map and verb joined
+     * into one statement, and the shapes it makes.
+     */
+    private final class Script {
+        private final StringBuilder text = new StringBuilder();
+        private final Map<String, Integer> existing;
+        private final Map<String, Integer> created = new LinkedHashMap<>();
+        private String openVerb;
+        private String openMap;
+        private int open;
+
+        Script(Map<String, Integer> existing) {
+            this.existing = existing;
+        }
+
+        void line(String command) {
+            closeElements();
+            text.append(command).append('\n');
+        }
+
+        void element(String verb, String map, String item) {
+            if (!verb.equals(openVerb) || !map.equals(openMap) || open >= ELEMENTS_PER_STATEMENT) {
+                closeElements();
+                text.append(verb).append(" element ip ").append(table).append(' ').append(map).append(" { ");
+                openVerb = verb;
+                openMap = map;
+            } else {
+                text.append(", ");
+            }
+            text.append(item);
+            open++;
+        }
+
+        /** The shape of a pick chain in the table or made earlier in this script; null when new. */
+        Integer shape(String pickChain) {
+            Integer known = existing.get(pickChain);
+            return known != null ? known : created.get(pickChain);
+        }
+
+        /** A shape for a new pick chain (the caller makes the chain). */
+        int newShape(String pickChain) {
+            int shape = FIRST_PICK + existing.size() + created.size();
+            if (shape > MAX_SHAPE) {
+                throw new NftException("more than " + (MAX_SHAPE - FIRST_PICK + 1)
+                        + " kinds of endpoint selection (protocol, hash or round robin, slots) in one table", null);
+            }
+            created.put(pickChain, shape);
+            return shape;
+        }
+
+        private void closeElements() {
+            if (openVerb != null) {
+                text.append(" }\n");
+                openVerb = null;
+                openMap = null;
+                open = 0;
+            }
+        }
+
+        NftScript done(boolean replacesTable) {
+            closeElements();
+            return new NftScript(text.toString(), created, replacesTable);
+        }
     }
 }

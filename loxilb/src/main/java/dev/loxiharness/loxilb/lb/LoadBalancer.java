@@ -15,6 +15,7 @@ import dev.loxiharness.loxilb.store.RuleStore;
 import dev.loxiharness.loxilb.wire.LoadbalanceEntry;
 import dev.loxiharness.loxilb.wire.RuleMapper;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class LoadBalancer implements AutoCloseable {
         this.dataplane = dataplane;
         this.store = store;
         this.prober = new EndpointProber(this::endpointProbed);
-        this.applier = new ChangeApplier(table, dataplane, this::committed);
+        this.applier = new ChangeApplier(table, dataplane, this::committed, this::foldJournal);
     }
 
     /** Who hears of created and deleted rules, e.g. the BGP speaker that advertises VIPs. */
@@ -67,7 +68,7 @@ public final class LoadBalancer implements AutoCloseable {
     /** Loads the stored rules into the table and programs the data plane from scratch. */
     public void restore() {
         int n = 0;
-        for (LoadbalanceEntry e : store.load()) {
+        for (LoadbalanceEntry e : store.load(entry -> RuleMapper.toRule(entry).key())) {
             try {
                 table.upsert(RuleMapper.toRule(e));
                 n++;
@@ -76,8 +77,17 @@ public final class LoadBalancer implements AutoCloseable {
             }
         }
         dataplane.reset(table.plans());
-        List<Change> created = table.plans().stream().map(p -> new Change(null, p)).toList();
-        committed(created);
+        synchronized (stored) {
+            stored.clear();
+            for (LbRule r : table.rules()) {
+                stored.put(r.key(), RuleStore.encode(RuleMapper.toStored(r)));
+            }
+            // the file again, with the journal folded in and the skipped rules left out
+            store.saveEncoded(stored.values());
+        }
+        if (table.rules().stream().anyMatch(LbRule::probed)) {
+            syncProbes();
+        }
         table.rules().forEach(events::created);
         if (n > 0) {
             LOG.info("restored {} rules from {}", n, store.file());
@@ -161,18 +171,36 @@ public final class LoadBalancer implements AutoCloseable {
             return;
         }
         synchronized (stored) {
+            List<byte[]> records = new ArrayList<>();
             for (Change c : changes) {
                 if (c.after() == null) {
-                    stored.remove(c.key());
+                    byte[] was = stored.remove(c.key());
+                    if (was != null) {
+                        records.add(RuleStore.record(was, true));
+                    }
                 } else {
-                    stored.put(c.key(), RuleStore.encode(RuleMapper.toStored(c.after().rule())));
+                    byte[] now = RuleStore.encode(RuleMapper.toStored(c.after().rule()));
+                    if (!Arrays.equals(now, stored.put(c.key(), now))) {
+                        records.add(RuleStore.record(now, false));
+                    }
                 }
             }
-            store.saveEncoded(stored.values());
+            if (!records.isEmpty()) {
+                store.append(records, stored.values());
+            }
         }
         if (probing || changes.stream().anyMatch(c -> c.after() != null && c.after().rule().probed()
                 || c.before() != null && c.before().rule().probed())) {
             syncProbes();
+        }
+    }
+
+    /** Quiet for a while (or stopping): the rules file alone holds every rule again. */
+    private void foldJournal() {
+        synchronized (stored) {
+            if (store.journalPending()) {
+                store.saveEncoded(stored.values());
+            }
         }
     }
 

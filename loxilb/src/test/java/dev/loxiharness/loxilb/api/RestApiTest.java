@@ -7,6 +7,7 @@ import dev.loxiharness.loxilb.lb.LoadBalancer;
 import dev.loxiharness.loxilb.rules.Change;
 import dev.loxiharness.loxilb.rules.ServicePlan;
 import dev.loxiharness.loxilb.store.RuleStore;
+import dev.loxiharness.loxilb.wire.RuleMapper;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -179,6 +180,17 @@ class RestApiTest {
         stop();
         start();
         assertThat(lb.rules()).hasSize(1);
+    }
+
+    @Test
+    void anAnsweredChangeIsOnDiskWhileTheDaemonRuns() throws Exception {
+        assertThat(call("POST", "/config/loadbalancer", RULE).statusCode()).isEqualTo(200);
+        // what a restart after a crash would read now (the journal, until the file is rewritten when idle)
+        assertThat(new RuleStore(dir).load(e -> RuleMapper.toRule(e).key()))
+                .extracting(e -> e.serviceArguments.externalIP).containsExactly("123.123.123.15");
+        assertThat(call("DELETE", "/config/loadbalancer/externalipaddress/123.123.123.15/port/8888/protocol/tcp",
+                null).statusCode()).isEqualTo(200);
+        assertThat(new RuleStore(dir).load(e -> RuleMapper.toRule(e).key())).isEmpty();
     }
 
     @Test

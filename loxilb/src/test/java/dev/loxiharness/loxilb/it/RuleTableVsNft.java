@@ -14,8 +14,9 @@ import java.util.TreeSet;
 /**
  * Whether the rule table the API shows ({@code GET /config/loadbalancer/all}) and the nftables
  * ruleset in the daemon's namespace say the same thing: the same service keys in {@code svcs} /
- * {@code svcranges}, and behind each the same endpoints in {@code eps} / {@code epaddrs}. Read
- * from nft's JSON independently of the renderer, so a renderer bug cannot hide itself here.
+ * {@code svcranges}, each with a verdict for its mark ({@code picks}, {@code owners}), and behind
+ * each the same endpoints in {@code eps} / {@code eps_udp} / {@code eps_sctp} / {@code epaddrs}.
+ * Read from nft's JSON independently of the renderer, so a renderer bug cannot hide itself here.
  */
 final class RuleTableVsNft {
     private RuleTableVsNft() {
@@ -82,6 +83,15 @@ final class RuleTableVsNft {
                 slots.computeIfAbsent(mark, m -> new TreeSet<>()).add(target);
             }
         }
+        // a mark's top byte is its rule's shape: a verdict in picks, or "jump own" and then the mark's own in owners
+        Map<Long, String> picks = new TreeMap<>();
+        for (JsonNode el : elements(d, "picks")) {
+            picks.put(el.get(0).asLong(), el.get(1).toString());
+        }
+        Set<Long> owners = new TreeSet<>();
+        for (JsonNode el : elements(d, "owners")) {
+            owners.add(el.get(0).asLong());
+        }
         Map<String, Set<String>> out = new TreeMap<>();
         for (String map : List.of("svcs", "svcranges")) {
             for (JsonNode el : elements(d, map)) {
@@ -90,9 +100,11 @@ final class RuleTableVsNft {
                 String ports = p.has("range") ? p.path("range").get(0).asInt() + "-" + p.path("range").get(1).asInt()
                         : String.valueOf(p.asInt());
                 String key = c.get(0).asText() + " " + c.get(1).asText() + " " + ports;
-                String chain = el.get(1).path("jump").path("target").asText();
-                long mark = Long.parseLong(chain.substring("svc_".length()));
-                out.put(key, slots.getOrDefault(mark, Set.of()));
+                long mark = el.get(1).asLong();
+                String verdict = picks.get(mark & 0xff000000L);
+                boolean leads = verdict != null && (!verdict.contains("\"own\"") || owners.contains(mark));
+                // a service whose mark leads nowhere forwards nothing, whatever its slots say
+                out.put(key, leads ? slots.getOrDefault(mark, Set.of()) : Set.of("(mark " + mark + ": no verdict)"));
             }
         }
         return out;
