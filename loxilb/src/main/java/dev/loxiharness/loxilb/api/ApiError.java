@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * Upstream's error body {@code {code, fields, message, result}} and its status mapping
  * ({@code ResultErrorResponseErrorMessage} in api/restapi/handler/common.go): the lower-cased
- * error string is matched against needle lists, first group wins, 500 when nothing matches.
+ * error string is matched against needle lists, first group wins, 500 when nothing matches (one
+ * needle of ours: see the 409 group).
  */
 @JsonPropertyOrder({"code", "fields", "message", "result"})
 public record ApiError(
@@ -28,7 +29,10 @@ public record ApiError(
             new Group(401, "Invalid authentication credentials", List.of("invalid token", "authentication failed")),
             new Group(409, "Resource conflict: Resource already exists OR dependency not found",
                     List.of("lbrule-exist error", "lbrule-exists error", "already created", " existing ", " exists",
-                            "lb rule-referred", "cant modify")),
+                            "lb rule-referred", "cant modify",
+                            // not upstream's: it answers 500 when a rule is posted again with other
+                            // secondaryIPs; it is the client's conflict with the rule that exists
+                            "secip modify")),
             new Group(400, "Malformed arguments for API call", List.of("malformed", "parse error",
                     "invalid parameters", "invalid ", "proto error", "range", "overflow", "rule-allowed-src error",
                     "service-args error", "secondaryip-args", "endpoints-range", "address malformed",

@@ -19,7 +19,7 @@ class ApiErrorTest {
             "serv-port-args range error, 400",
             "service-args error, 400",
             "loxilb BGP mode is disabled, 403",
-            "secIP modify error, 500",
+            "secIP modify error, 409", // upstream answers 500: ours is the client's conflict (no 5xx for bad input)
             "host-notfound error, 404",
             "dataplane not-ready error: nft failed, 503",
             "malformed-service unsupported error: mode dsr, 400",
