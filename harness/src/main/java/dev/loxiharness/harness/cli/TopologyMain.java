@@ -105,7 +105,9 @@ public final class TopologyMain {
             System.out.println("topology " + t.name() + " (" + f + ") on the " + b.name() + " backend: " + t.description());
             Progress progress = new Progress(System.out);
             RunningTopology topo = b.up(t, HOME, progress);
-            progress.step("up; running " + t.checks().size() + " checks (budget " + CHECK_BUDGET.toSeconds() + " s)");
+            long longest = t.checks().stream().mapToLong(c -> Checks.budget(c, CHECK_BUDGET).toSeconds()).max().orElse(0);
+            progress.step("up; running " + t.checks().size() + " checks (budget " + CHECK_BUDGET.toSeconds() + " s"
+                    + (longest > CHECK_BUDGET.toSeconds() ? ", up to " + longest + " s for some" : "") + ")");
             List<CheckResult> results = new Checks(topo).await(CHECK_BUDGET);
             progress.step("checks done");
             int rc = printChecks(results);
