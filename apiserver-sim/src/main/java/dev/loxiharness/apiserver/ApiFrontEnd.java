@@ -366,7 +366,7 @@ final class ApiFrontEnd implements Handler<HttpServerRequest> {
             if (store.get(resource, namespace, objectName) != null) {
                 throw ApiException.alreadyExists(resource, objectName);
             }
-            admission.admit(resource, null, object, otherServices(resource, namespace, objectName));
+            admission.admit(resource, null, object, () -> otherServices(resource, namespace, objectName));
             return Reply.json(201, dryRun ? object : store.create(resource, namespace, object));
         });
     }
@@ -417,7 +417,7 @@ final class ApiFrontEnd implements Handler<HttpServerRequest> {
         if (!resource.namespaced()) {
             Json.metadata(updated).remove("namespace");
         }
-        admission.admit(resource, current, updated, otherServices(resource, target.namespace(), target.name()));
+        admission.admit(resource, current, updated, () -> otherServices(resource, target.namespace(), target.name()));
         return Reply.json(200, dryRun ? updated
                 : store.update(resource, target.namespace(), target.name(), target.status(), updated));
     }
