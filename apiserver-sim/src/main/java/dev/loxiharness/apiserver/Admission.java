@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -20,9 +21,11 @@ record Admission(Ipv4Cidr serviceCidr, int nodePortMin, int nodePortMax) {
 
     /**
      * Mutates {@code object} in place. {@code old} is the stored object on update, null on create;
-     * {@code otherServices} lists every other stored Service (read only for Services).
+     * {@code otherServices} gives every other stored Service (read only, for Services), asked for only
+     * when an address or a port is to be allocated or checked: an update that keeps them (every status
+     * write) does not walk a thousand Services.
      */
-    void admit(ApiResource resource, ObjectNode old, ObjectNode object, List<ObjectNode> otherServices) {
+    void admit(ApiResource resource, ObjectNode old, ObjectNode object, Supplier<List<ObjectNode>> otherServices) {
         if (!resource.builtIn()) {
             return;
         }
@@ -47,7 +50,7 @@ record Admission(Ipv4Cidr serviceCidr, int nodePortMin, int nodePortMax) {
         }
     }
 
-    private void admitService(ApiResource resource, ObjectNode old, ObjectNode service, List<ObjectNode> others) {
+    private void admitService(ApiResource resource, ObjectNode old, ObjectNode service, Supplier<List<ObjectNode>> others) {
         String name = Json.text(service, "metadata", "name");
         ObjectNode spec = Json.child(service, "spec");
         if (old == null) {
@@ -83,11 +86,11 @@ record Admission(Ipv4Cidr serviceCidr, int nodePortMin, int nodePortMax) {
     }
 
     private void assignClusterIp(ApiResource resource, String name, ObjectNode oldSpec, ObjectNode spec,
-            List<ObjectNode> others) {
+            Supplier<List<ObjectNode>> others) {
         String oldIp = oldSpec == null ? null : Json.text(oldSpec, "clusterIP");
         String ip = Json.text(spec, "clusterIP");
         if (ip == null || ip.isEmpty()) {
-            ip = oldIp != null ? oldIp : allocateClusterIp(others);
+            ip = oldIp != null ? oldIp : allocateClusterIp(others.get());
         } else if (oldIp != null && !oldIp.equals(ip)) {
             throw ApiException.invalid(resource, name, "spec.clusterIPs[0]", ip, "field is immutable");
         } else if (oldIp == null && !ip.equals("None")) {
@@ -96,7 +99,7 @@ record Admission(Ipv4Cidr serviceCidr, int nodePortMin, int nodePortMax) {
                         "failed to allocate IP " + ip + ": provided IP is not in the valid range. The range of valid IPs is "
                                 + serviceCidr);
             }
-            if (clusterIps(others).contains(ip)) {
+            if (clusterIps(others.get()).contains(ip)) {
                 throw ApiException.invalid(resource, name, "spec.clusterIPs", ip,
                         "failed to allocate IP " + ip + ": provided IP is already allocated");
             }
@@ -133,9 +136,13 @@ record Admission(Ipv4Cidr serviceCidr, int nodePortMin, int nodePortMax) {
     }
 
     private void assignNodePorts(ApiResource resource, String name, JsonNode oldPorts, ObjectNode spec, String type,
-            boolean wantsNodePorts, List<ObjectNode> others) {
-        Set<Integer> used = new HashSet<>();
-        others.forEach(s -> s.path("spec").path("ports").forEach(p -> used.add(p.path("nodePort").asInt(0))));
+            boolean wantsNodePorts, Supplier<List<ObjectNode>> others) {
+        Supplier<Set<Integer>> usedByOthers = once(() -> {
+            Set<Integer> used = new HashSet<>();
+            others.get().forEach(s -> s.path("spec").path("ports").forEach(p -> used.add(p.path("nodePort").asInt(0))));
+            return used;
+        });
+        Set<Integer> mine = new HashSet<>();
         JsonNode ports = spec.path("ports");
         for (int i = 0; i < ports.size(); i++) {
             if (!(ports.get(i) instanceof ObjectNode port)) {
@@ -146,22 +153,23 @@ record Admission(Ipv4Cidr serviceCidr, int nodePortMin, int nodePortMax) {
                 continue;
             }
             int nodePort = port.path("nodePort").asInt(0);
-            if (nodePort == 0 && oldPorts != null) {
-                nodePort = previousNodePort(oldPorts, port);
+            int previous = oldPorts == null ? 0 : previousNodePort(oldPorts, port);
+            if (nodePort == 0) {
+                nodePort = previous;
             }
             if (nodePort == 0 && !wantsNodePorts) {
                 continue;
             }
             String field = "spec.ports[" + i + "].nodePort";
             if (nodePort == 0) {
-                nodePort = allocateNodePort(used);
+                nodePort = allocateNodePort(usedByOthers.get(), mine);
             } else if (nodePort < nodePortMin || nodePort > nodePortMax) {
                 throw ApiException.invalid(resource, name, field, nodePort,
                         "provided port is not in the valid range. The range of valid ports is " + nodePortMin + "-" + nodePortMax);
-            } else if (used.contains(nodePort)) {
+            } else if (mine.contains(nodePort) || nodePort != previous && usedByOthers.get().contains(nodePort)) {
                 throw ApiException.invalid(resource, name, field, nodePort, "provided port is already allocated");
             }
-            used.add(nodePort);
+            mine.add(nodePort);
             port.put("nodePort", nodePort);
         }
     }
@@ -176,9 +184,24 @@ record Admission(Ipv4Cidr serviceCidr, int nodePortMin, int nodePortMax) {
         return 0;
     }
 
-    private int allocateNodePort(Set<Integer> used) {
+    /** {@code value}'s result, computed on first use only. */
+    private static <T> Supplier<T> once(Supplier<T> value) {
+        return new Supplier<>() {
+            private T result;
+
+            @Override
+            public T get() {
+                if (result == null) {
+                    result = value.get();
+                }
+                return result;
+            }
+        };
+    }
+
+    private int allocateNodePort(Set<Integer> used, Set<Integer> mine) {
         for (int candidate = nodePortMin; candidate <= nodePortMax; candidate++) {
-            if (!used.contains(candidate)) {
+            if (!used.contains(candidate) && !mine.contains(candidate)) {
                 return candidate;
             }
         }

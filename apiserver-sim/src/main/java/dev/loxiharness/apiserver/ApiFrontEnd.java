@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The front end that makes fabric8's CRUD store answer like a real API server: discovery, OpenAPI,
+ * The front end that makes the {@link CrudStore} answer like a real API server: discovery, OpenAPI,
  * version, Table output, selectors, watch over chunked HTTP as well as WebSocket, merge, strategic
  * and apply patches, admission, and Status bodies.
  */
@@ -43,7 +43,7 @@ final class ApiFrontEnd implements Handler<HttpServerRequest> {
     private final Vertx vertx;
     private final CrudStore store = new CrudStore();
     private final ApiResources resources =
-            new ApiResources(() -> store.items(ApiResources.CRDS.collectionPath(null)));
+            new ApiResources(() -> store.items(ApiResources.CRDS, null));
     private final Admission admission;
     private final ObjectNode version;
     private final Consumer<String> log;
@@ -250,15 +250,10 @@ final class ApiFrontEnd implements Handler<HttpServerRequest> {
     }
 
     private Reply list(Target target, MultiMap params, String accept) {
-        ObjectNode stored = store.list(target.resource().collectionPath(target.namespace()));
+        CrudStore.Listing stored = store.list(target.resource(), target.namespace());
         Selector selector = Selector.parse(params.get("labelSelector"), params.get("fieldSelector"));
-        List<ObjectNode> items = new ArrayList<>();
-        stored.path("items").forEach(item -> {
-            if (selector.test(item)) {
-                items.add(CrudStore.clean((ObjectNode) item));
-            }
-        });
-        String resourceVersion = Json.text(stored, "metadata", "resourceVersion");
+        List<ObjectNode> items = stored.items().stream().filter(selector::test).toList();
+        String resourceVersion = stored.resourceVersion();
         if (Tables.requested(accept)) {
             return new Reply(200, TABLE_JSON, Json.write(Tables.table(target.resource(), items, resourceVersion,
                     params.get("includeObject"))));
@@ -313,33 +308,28 @@ final class ApiFrontEnd implements Handler<HttpServerRequest> {
         }
         String includeObject = params.get("includeObject");
         UnaryOperator<JsonNode> render = Tables.requested(accept)
-                ? object -> Tables.table(target.resource(), List.of(CrudStore.clean(object)),
+                ? object -> Tables.table(target.resource(), List.of((ObjectNode) object),
                         Json.text(object, "metadata", "resourceVersion"), includeObject)
-                : CrudStore::clean;
+                : UnaryOperator.identity();
         return new WatchStream(sink, Selector.parse(params.get("labelSelector"), fieldSelector), since, render);
     }
 
     private void startWatch(WatchStream stream, Target target, MultiMap params) {
         watches.add(stream);
-        stream.open(store.watch(target.resource().collectionPath(target.namespace())), stopped -> {
+        stream.onStop(stopped -> {
             watches.remove(stopped);
-            Thread releaser = new Thread(() -> store.release(stopped), "apiserver-sim-watch-release");
-            releaser.setDaemon(true);
-            releaser.start();
+            store.unwatch(stopped);
         });
+        store.watch(target.resource(), target.namespace(), stream);
         String timeout = params.get("timeoutSeconds");
         if (timeout != null && timeout.matches("\\d{1,9}") && Long.parseLong(timeout) > 0) {
             vertx.setTimer(Long.parseLong(timeout) * 1000, id -> stream.stop());
         }
     }
 
-    /** Ends every watch and waits until the store has released them (their sender threads are not daemons). */
+    /** Ends every watch. */
     void stopWatches() {
-        for (WatchStream stream : new ArrayList<>(watches)) {
-            watches.remove(stream);
-            stream.stop();
-            store.release(stream);
-        }
+        new ArrayList<>(watches).forEach(WatchStream::stop);
     }
 
     // ---- writes: resolved here into complete objects; each read-modify-write runs alone
@@ -376,7 +366,7 @@ final class ApiFrontEnd implements Handler<HttpServerRequest> {
             if (store.get(resource, namespace, objectName) != null) {
                 throw ApiException.alreadyExists(resource, objectName);
             }
-            admission.admit(resource, null, object, otherServices(resource, namespace, objectName));
+            admission.admit(resource, null, object, () -> otherServices(resource, namespace, objectName));
             return Reply.json(201, dryRun ? object : store.create(resource, namespace, object));
         });
     }
@@ -427,7 +417,7 @@ final class ApiFrontEnd implements Handler<HttpServerRequest> {
         if (!resource.namespaced()) {
             Json.metadata(updated).remove("namespace");
         }
-        admission.admit(resource, current, updated, otherServices(resource, target.namespace(), target.name()));
+        admission.admit(resource, current, updated, () -> otherServices(resource, target.namespace(), target.name()));
         return Reply.json(200, dryRun ? updated
                 : store.update(resource, target.namespace(), target.name(), target.status(), updated));
     }
@@ -497,9 +487,9 @@ final class ApiFrontEnd implements Handler<HttpServerRequest> {
             }
             if (target.resource() == ApiResources.NAMESPACES) {
                 resources.all().stream().filter(ApiResource::namespaced)
-                        .forEach(r -> store.deleteAll(r.collectionPath(target.name())));
+                        .forEach(r -> store.deleteAll(r, target.name()));
             } else if (target.resource() == ApiResources.CRDS) {
-                ApiResources.fromCrd(deleted).forEach(r -> store.deleteAll(r.collectionPath(null)));
+                ApiResources.fromCrd(deleted).forEach(r -> store.deleteAll(r, null));
             }
             return Reply.json(200, deleted);
         });
@@ -523,7 +513,7 @@ final class ApiFrontEnd implements Handler<HttpServerRequest> {
         if (resource != ApiResources.SERVICES) {
             return List.of();
         }
-        List<ObjectNode> services = store.items(ApiResources.SERVICES.collectionPath(null));
+        List<ObjectNode> services = new ArrayList<>(store.peek(ApiResources.SERVICES, null));
         services.removeIf(s -> name.equals(Json.text(s, "metadata", "name"))
                 && namespace.equals(Json.text(s, "metadata", "namespace")));
         return services;

@@ -29,7 +29,7 @@ record ApiResource(String group, String version, String plural, String singular,
         return group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
     }
 
-    /** Collection path in the fabric8 store's layout; null namespace means all namespaces or cluster scope. */
+    /** Collection path; null namespace means all namespaces or cluster scope (also the store's key of the resource). */
     String collectionPath(String namespace) {
         return basePath() + (namespaced && namespace != null ? "/namespaces/" + namespace : "") + "/" + plural;
     }

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Label and field selectors of list and watch requests, evaluated by the front end because the
- * fabric8 store only knows equality on labels and on metadata.name/namespace (kubelets select pods
+ * Label and field selectors of list and watch requests, evaluated by the front end (the store keys
+ * objects by namespace and name only; kubelets select pods
  * by {@code spec.nodeName}, describe selects events by {@code involvedObject.*}). Field selectors
  * accept any dotted path into the object.
  */

@@ -22,8 +22,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The simulated Kubernetes API server of the netns backend: fabric8's kubernetes-server-mock CRUD
- * store behind a front end that real kubectl (1.20 to current) and fabric8 clients accept. It
+ * The simulated Kubernetes API server of the netns backend: an indexed object store ({@link CrudStore})
+ * behind a front end that real kubectl (1.20 to current) and fabric8 clients accept. It
  * listens on loopback over plain HTTP and, if asked, HTTPS with a certificate made at start.
  *
  * <p>At start it holds what a fresh cluster holds: the namespaces default, kube-system,

@@ -1,11 +1,7 @@
 package dev.loxiharness.apiserver;
 
-import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.mockwebserver.http.WebSocket;
-import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,15 +11,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One watch. The fabric8 store pushes its watch events into a {@link WebSocket}; this is that socket,
- * and it forwards the events to the client over whatever the client opened: a WebSocket (fabric8
+ * One watch. The store delivers its changes of the watched collection here, and this forwards them
+ * to the client over whatever the client opened: a WebSocket (fabric8
  * informers) or a chunked HTTP response (kubectl, client-go). On the way it does what the store
  * does not: drops the store's replay of objects the client already has from its list (ADDED at or
  * below the requested resourceVersion), applies label and field selectors with the real server's
  * transitions (an object that starts to match arrives as ADDED, one that stops matching as
  * DELETED), and renders objects as Table rows when kubectl asked for them.
  */
-final class WatchStream implements WebSocket {
+final class WatchStream {
     /** Where events go: one JSON text per event. */
     interface Sink {
         void write(String event);
@@ -84,7 +80,6 @@ final class WatchStream implements WebSocket {
     private final UnaryOperator<JsonNode> render;
     private final Set<String> heldByClient = new HashSet<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
-    private WebSocketListener storeListener;
     private Consumer<WatchStream> onStop = w -> {
     };
 
@@ -95,14 +90,12 @@ final class WatchStream implements WebSocket {
         this.render = render;
     }
 
-    /** Connects to the store's listener (which then replays current objects) and to the cleanup hook. */
-    void open(WebSocketListener listener, Consumer<WatchStream> whenStopped) {
-        this.storeListener = listener;
+    /** {@code whenStopped} runs once when the stream ends (client gone, timeout, server stopping). */
+    void onStop(Consumer<WatchStream> whenStopped) {
         this.onStop = whenStopped;
-        listener.onOpen(this, null);
     }
 
-    /** Ends the stream; the store's listener (and its thread) is released by the onStop hook. */
+    /** Ends the stream. */
     void stop() {
         if (stopped.compareAndSet(false, true)) {
             sink.end();
@@ -110,21 +103,14 @@ final class WatchStream implements WebSocket {
         }
     }
 
-    /** Unregisters from the store and waits for its sender thread to finish; blocking, never on an event loop. */
-    void release() {
-        if (storeListener != null) {
-            storeListener.onClosed(this, 1000, "watch closed");
-        }
-    }
-
-    @Override
-    public synchronized boolean send(String storeEvent) {
+    /**
+     * One change of the store ({@code ADDED}, {@code MODIFIED}, {@code DELETED}) as the client should
+     * see it; false once the stream has ended.
+     */
+    synchronized boolean deliver(String type, JsonNode object) {
         if (stopped.get()) {
             return false;
         }
-        JsonNode event = Json.parse(storeEvent, false);
-        JsonNode object = event.path("object");
-        String type = Json.text(event, "type");
         String key = Json.text(object, "metadata", "namespace") + "/" + Json.text(object, "metadata", "name");
         boolean held = heldByClient.contains(key);
         String forwarded;
@@ -160,21 +146,5 @@ final class WatchStream implements WebSocket {
         } catch (NumberFormatException | NullPointerException e) {
             return Long.MAX_VALUE;
         }
-    }
-
-    @Override
-    public boolean send(byte[] bytes) {
-        return send(new String(bytes, StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public boolean close(int code, String reason) {
-        stop();
-        return true;
-    }
-
-    @Override
-    public RecordedRequest request() {
-        return null;
     }
 }

@@ -128,6 +128,62 @@ class SimulatedApiServerTest {
     }
 
     @Test
+    void listsInNameOrderOnlyTheNamespaceAskedFor() {
+        String ns = namespace();
+        String longer = ns + "0"; // sorts right after ns + "/" in a key of namespace/name
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(longer).endMetadata().build()).create();
+        for (String name : List.of("c", "a", "b")) {
+            client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+        }
+        client.configMaps().inNamespace(longer).resource(new ConfigMapBuilder().withNewMetadata().withName("a").endMetadata().build()).create();
+        assertThat(client.configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
+                .containsExactly("a", "b", "c");
+        assertThat(client.configMaps().inNamespace(longer).list().getItems()).extracting(c -> c.getMetadata().getName())
+                .containsExactly("a");
+        assertThat(client.configMaps().inAnyNamespace().list().getItems()).filteredOn(c -> c.getMetadata().getNamespace().startsWith(ns))
+                .extracting(c -> c.getMetadata().getNamespace() + "/" + c.getMetadata().getName())
+                .containsExactly(ns + "/a", ns + "/b", ns + "/c", longer + "/a");
+    }
+
+    @Test
+    void resourceVersionMovesOnChangesOnlyAndGenerationOnSpecChangesOnly() {
+        String ns = namespace();
+        Service created = client.services().inNamespace(ns).resource(loadBalancer("gen", null)).create();
+        assertThat(created.getMetadata().getGeneration()).isEqualTo(1L);
+        assertThat(created.getMetadata().getUid()).isNotEmpty();
+        Service same = client.services().inNamespace(ns).withName("gen").edit(s -> s);
+        assertThat(same.getMetadata().getResourceVersion()).isEqualTo(created.getMetadata().getResourceVersion());
+        Service status = client.services().inNamespace(ns).withName("gen").editStatus(s -> {
+            s.getStatus().getLoadBalancer().setIngress(List.of(new LoadBalancerIngressBuilder().withIp("123.123.112.1").build()));
+            return s;
+        });
+        assertThat(Long.parseLong(status.getMetadata().getResourceVersion())).isGreaterThan(Long.parseLong(created.getMetadata().getResourceVersion()));
+        assertThat(status.getMetadata().getGeneration()).isEqualTo(1L);
+        Service spec = client.services().inNamespace(ns).withName("gen").edit(s -> {
+            s.getSpec().getPorts().get(0).setPort(9999);
+            return s;
+        });
+        assertThat(spec.getMetadata().getGeneration()).isEqualTo(2L);
+        assertThat(spec.getStatus().getLoadBalancer().getIngress()).extracting(i -> i.getIp()).containsExactly("123.123.112.1");
+        assertThat(spec.getMetadata().getUid()).isEqualTo(created.getMetadata().getUid());
+    }
+
+    @Test
+    void aFinalizerHoldsADeletedObjectUntilItIsRemoved() {
+        String ns = namespace();
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("held")
+                .withFinalizers("example.com/hold").endMetadata().build()).create();
+        client.configMaps().inNamespace(ns).withName("held").delete();
+        ConfigMap marked = client.configMaps().inNamespace(ns).withName("held").get();
+        assertThat(marked.getMetadata().getDeletionTimestamp()).isNotNull();
+        client.configMaps().inNamespace(ns).withName("held").edit(c -> {
+            c.getMetadata().setFinalizers(List.of());
+            return c;
+        });
+        assertThat(client.configMaps().inNamespace(ns).withName("held").get()).isNull();
+    }
+
+    @Test
     void answersConflictsAndMissingObjectsWithStatusReasons() {
         String ns = namespace();
         ConfigMap map = new ConfigMapBuilder().withNewMetadata().withName("m").endMetadata().addToData("k", "v").build();

@@ -24,7 +24,8 @@ import java.util.Optional;
  */
 public final class BenchMain {
     static final List<Benchmark> ALL = List.of(new RulesBench(), new TrafficBench(), new StartupBench(),
-            new LoxicmdBench(), new TopologyBench(), new KubernetesBench(), new ContainersBench(), new KindBench(), new FaultsBench());
+            new LoxicmdBench(), new TopologyBench(), new KubernetesBench(), new ContainersBench(), new KindBench(), new FaultsBench(),
+            new ScaleBench());
 
     private BenchMain() {
     }

@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -46,6 +48,8 @@ public final class FakeLoxilb implements AutoCloseable {
     private HttpServer server;
     private int port;
     private volatile int failPosts;
+    private volatile CountDownLatch heldPosts = new CountDownLatch(0);
+    private final AtomicInteger postsInFlight = new AtomicInteger();
 
     public FakeLoxilb() throws IOException {
         start(0);
@@ -53,7 +57,7 @@ public final class FakeLoxilb implements AutoCloseable {
 
     private void start(int p) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), p), 0);
-        executor = Executors.newFixedThreadPool(2);
+        executor = Executors.newFixedThreadPool(16);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -144,12 +148,36 @@ public final class FakeLoxilb implements AutoCloseable {
         stop();
     }
 
+    /** Rule POSTs wait (holding their connection) until {@link #releasePosts}. */
+    public void holdPosts() {
+        heldPosts = new CountDownLatch(1);
+    }
+
+    public void releasePosts() {
+        heldPosts.countDown();
+    }
+
+    /** Rule POSTs received and not yet answered. */
+    public int postsInFlight() {
+        return postsInFlight.get();
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getPath();
         String query = ex.getRequestURI().getRawQuery();
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         requests.add(new Request(method, path, query, body));
+        if ("POST".equals(method)) {
+            postsInFlight.incrementAndGet();
+            try {
+                heldPosts.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                postsInFlight.decrementAndGet();
+            }
+        }
         int status;
         String answer;
         synchronized (this) {

@@ -1,6 +1,7 @@
 package dev.loxiharness.controller.loxilb;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -10,6 +11,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,6 +37,8 @@ public final class LoxilbTarget implements RuleStore.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoxilbTarget.class);
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Calls to loxilb in flight at once (one per rule key). */
+    static final int IN_FLIGHT = 8;
 
     /** What a target knows about its loxilb, for logs, tests and status output. */
     public record Status(String url, Boolean reachable, int installed, int pending) {
@@ -52,6 +59,7 @@ public final class LoxilbTarget implements RuleStore.Listener, AutoCloseable {
     private volatile Boolean alive;
     private volatile boolean running;
     private Thread thread;
+    private ExecutorService callers;
     private long backoff = MIN_BACKOFF_NANOS;
     private long retryAt;
 
@@ -83,6 +91,11 @@ public final class LoxilbTarget implements RuleStore.Listener, AutoCloseable {
         running = true;
         store.addListener(this);
         markAllDirty();
+        callers = Executors.newFixedThreadPool(IN_FLIGHT, r -> {
+            Thread t = new Thread(r, "loxilb-call " + client.url());
+            t.setDaemon(true);
+            return t;
+        });
         thread = new Thread(this::run, "loxilb-sync " + client.url());
         thread.setDaemon(true);
         thread.start();
@@ -110,6 +123,7 @@ public final class LoxilbTarget implements RuleStore.Listener, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        callers.shutdownNow();
     }
 
     public Status status() {
@@ -315,37 +329,64 @@ public final class LoxilbTarget implements RuleStore.Listener, AutoCloseable {
         }
     }
 
-    /** Works through the dirty keys until done, a failure, or the next probe is due. */
+    /**
+     * Works through the dirty keys until done, a failure, or the next probe is due, {@link #IN_FLIGHT}
+     * keys at a time: each key's calls stay in order, different keys go concurrently, so loxilb can
+     * commit several rules in one data-plane transaction instead of one per round trip.
+     */
     private void drain(long nextProbe) {
         while (running && System.nanoTime() - nextProbe < 0) {
-            RuleKey key;
+            List<RuleKey> batch = new ArrayList<>();
             lock.lock();
             try {
                 Iterator<RuleKey> it = dirty.iterator();
-                if (!it.hasNext()) {
-                    return;
+                while (it.hasNext() && batch.size() < IN_FLIGHT) {
+                    batch.add(it.next());
+                    it.remove();
                 }
-                key = it.next();
-                it.remove();
             } finally {
                 lock.unlock();
             }
-            try {
-                process(key);
-                backoff = MIN_BACKOFF_NANOS;
-            } catch (LoxilbException e) {
-                changed(key);
-                if (!running) {
-                    return;
-                }
-                retryAt = System.nanoTime() + backoff;
-                LOG.warn("loxilb {}: {} (retrying in {} ms)", client.url(), e.getMessage(), TimeUnit.NANOSECONDS.toMillis(backoff));
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
-                if (e.unreachable()) {
-                    markUnreachable(e);
-                }
+            if (batch.isEmpty()) {
                 return;
             }
+            List<Future<?>> calls = new ArrayList<>();
+            for (RuleKey key : batch) {
+                calls.add(callers.submit(() -> {
+                    process(key);
+                    return null;
+                }));
+            }
+            LoxilbException failure = null;
+            for (int i = 0; i < batch.size(); i++) {
+                try {
+                    calls.get(i).get();
+                } catch (ExecutionException e) {
+                    changed(batch.get(i));
+                    if (!(e.getCause() instanceof LoxilbException le)) {
+                        throw new IllegalStateException(e.getCause());
+                    }
+                    failure = failure == null ? le : failure;
+                } catch (InterruptedException e) {
+                    batch.subList(i, batch.size()).forEach(this::changed);
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (failure == null) {
+                backoff = MIN_BACKOFF_NANOS;
+                continue;
+            }
+            if (!running) {
+                return;
+            }
+            retryAt = System.nanoTime() + backoff;
+            LOG.warn("loxilb {}: {} (retrying in {} ms)", client.url(), failure.getMessage(), TimeUnit.NANOSECONDS.toMillis(backoff));
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+            if (failure.unreachable()) {
+                markUnreachable(failure);
+            }
+            return;
         }
     }
 

@@ -53,6 +53,20 @@ class LoxilbTargetTest {
     }
 
     @Test
+    void severalRulesAreInFlightAtOnceSoLoxilbCanCommitThemTogether() {
+        loxilb.holdPosts();
+        target.start();
+        for (int i = 0; i < 20; i++) {
+            store.replace("default/s" + i, List.of(rule("123.123.112." + (i + 1), 8080, "default_s" + i + ":llb-inst0", true,
+                    "192.168.57.101:" + (30000 + i))));
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(loxilb.postsInFlight()).isEqualTo(LoxilbTarget.IN_FLIGHT));
+        loxilb.releasePosts();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(loxilb.ruleKeys()).hasSize(20));
+        assertThat(loxilb.posts()).hasSize(20);
+    }
+
+    @Test
     void removedRulesAreDeletedWithTheirBgpFlag() {
         target.start();
         store.replace("default/web", List.of(rule("123.123.123.15", 8888, "default_web:llb-inst0", true, "192.168.57.101:31655")));

@@ -1,5 +1,6 @@
 package dev.loxiharness.harness.check;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.backend.RunningTopology;
@@ -19,9 +20,12 @@ import dev.loxiharness.harness.probe.LoxilbApi;
 import dev.loxiharness.harness.probe.Route;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,17 +48,18 @@ public final class Checks {
     }
 
     /**
-     * Repeats each failing check until it passes or {@code budget} runs out, all checks at once
-     * (each probe is a process in a node; some, like loxicmd, take a few hundred ms); the last results.
+     * Repeats each failing check until it passes or its budget runs out ({@code budget:} of the check,
+     * else {@code budget}), all checks at once (each probe is a process in a node; some, like
+     * loxicmd, take a few hundred ms); the last results.
      */
     public List<CheckResult> await(Duration budget) {
         long start = System.nanoTime();
-        long deadline = start + budget.toNanos();
         List<Topology.Check> checks = topo.topology().checks();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, checks.size()));
         try {
             List<Future<CheckResult>> futures = new ArrayList<>();
             for (Topology.Check c : checks) {
+                long deadline = start + budget(c, budget).toNanos();
                 futures.add(pool.submit(() -> {
                     CheckResult r = run(c);
                     while (!r.passed() && System.nanoTime() < deadline) {
@@ -79,6 +84,11 @@ public final class Checks {
         }
     }
 
+    /** How long a check may take to pass: its own {@code budget:}, else {@code otherwise}. */
+    public static Duration budget(Topology.Check c, Duration otherwise) {
+        return c.budget() == null ? otherwise : Duration.ofSeconds(c.budget());
+    }
+
     public CheckResult run(Topology.Check c) {
         try {
             return switch (c.type()) {
@@ -89,6 +99,7 @@ public final class Checks {
                 case "loxicmd-lb" -> loxicmd(c);
                 case "command" -> command(c);
                 case "service" -> service(c);
+                case "load-balancers" -> loadBalancers(c);
                 default -> new CheckResult(c.name(), false, "unknown check type " + c.type());
             };
         } catch (RuntimeException e) {
@@ -209,6 +220,53 @@ public final class Checks {
         boolean ok = t.row().map(r -> (c.externalIp() == null || r.externalIp().equals(c.externalIp()))
                 && (c.ports() == null || r.ports().startsWith(c.ports()))).orElse(false);
         return new CheckResult(c.name(), ok, "kubectl get svc " + ns[1] + " -n " + ns[0] + ":\n" + t.printed());
+    }
+
+    /**
+     * Every LoadBalancer Service of the cluster ({@code count} of them) has an EXTERNAL-IP, and every
+     * EXTERNAL-IP:port answers {@code status} (200) to a GET from {@code from}, all requests in flight
+     * together; says how many did and names the first that did not.
+     */
+    private CheckResult loadBalancers(Topology.Check c) {
+        if (topo.topology().kubernetes() == null) {
+            return new CheckResult(c.name(), false, "this topology runs no Kubernetes");
+        }
+        int want = c.status() == null ? 200 : c.status();
+        List<String> withoutIp = new ArrayList<>();
+        List<String> urls = new ArrayList<>();
+        Set<String> vips = new HashSet<>();
+        int services = 0;
+        for (JsonNode s : KubectlGet.json(topo.kubectl(), "get", "svc", "-A").path("items")) {
+            if (!"LoadBalancer".equals(s.path("spec").path("type").asText())) {
+                continue;
+            }
+            services++;
+            String ip = s.path("status").path("loadBalancer").path("ingress").path(0).path("ip").asText("");
+            if (ip.isEmpty()) {
+                withoutIp.add(s.path("metadata").path("namespace").asText() + "/" + s.path("metadata").path("name").asText());
+                continue;
+            }
+            vips.add(ip);
+            s.path("spec").path("ports").forEach(p -> urls.add("http://" + ip + ":" + p.path("port").asInt() + "/"));
+        }
+        long t0 = System.nanoTime();
+        List<HttpResponse> answers = Curl.getAll(node(c.from()), urls, Curl.TIMEOUT);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        List<HttpResponse> wrong = answers.stream().filter(a -> a.status() != want).toList();
+        StringBuilder seen = new StringBuilder(String.format(Locale.ROOT,
+                "%d LoadBalancer Services (expected %d), %d with an EXTERNAL-IP (%d distinct); %d of %d VIP:port answered %d from %s in %.1f s",
+                services, c.count(), services - withoutIp.size(), vips.size(), answers.size() - wrong.size(), answers.size(), want,
+                c.from(), seconds));
+        if (!withoutIp.isEmpty()) {
+            seen.append("\nno EXTERNAL-IP yet: ").append(String.join(", ", withoutIp.subList(0, Math.min(5, withoutIp.size()))))
+                    .append(withoutIp.size() > 5 ? " and " + (withoutIp.size() - 5) + " more" : "");
+        }
+        wrong.stream().limit(5).forEach(a -> seen.append("\n").append(a));
+        if (wrong.size() > 5) {
+            seen.append("\n... and ").append(wrong.size() - 5).append(" more");
+        }
+        boolean ok = services == c.count() && withoutIp.isEmpty() && wrong.isEmpty();
+        return new CheckResult(c.name(), ok, seen.toString());
     }
 
     private static void sleep(long ms) {

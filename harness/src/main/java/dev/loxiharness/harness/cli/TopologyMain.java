@@ -106,9 +106,10 @@ public final class TopologyMain {
             Progress progress = Progress.on(System.out);
             RunningTopology topo = b.up(t, HOME, progress);
             progress.step("up");
+            long longest = t.checks().stream().mapToLong(c -> Checks.budget(c, CHECK_BUDGET).toSeconds()).max().orElse(0);
             List<CheckResult> results;
-            try (Progress.Task checks = progress.start("running " + t.checks().size() + " checks (budget "
-                    + CHECK_BUDGET.toSeconds() + " s)")) {
+            try (Progress.Task checks = progress.start("running " + t.checks().size() + " checks (budget " + CHECK_BUDGET.toSeconds()
+                    + " s" + (longest > CHECK_BUDGET.toSeconds() ? ", up to " + longest + " s for some" : "") + ")")) {
                 results = new Checks(topo).await(CHECK_BUDGET);
                 checks.done("checks done");
             }

@@ -1,6 +1,7 @@
 package dev.loxiharness.harness.kind;
 
 import dev.loxiharness.harness.docker.OurImage;
+import dev.loxiharness.harness.model.Manifests;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.StateDir;
 import java.io.IOException;
@@ -65,18 +66,9 @@ public final class KindTopology {
         return dir.resolve(t.kubernetes().calico().manifest());
     }
 
-    /** The topology's own manifests, read (relative to the file). */
+    /** The topology's own manifests, read (relative to the file), copies expanded. */
     public static List<String> manifests(Topology t) {
-        Path dir = t.source() == null ? Path.of(".") : t.source().toAbsolutePath().getParent();
-        List<String> out = new ArrayList<>();
-        for (String m : t.kubernetes().manifests()) {
-            try {
-                out.add(Files.readString(dir.resolve(m)));
-            } catch (IOException e) {
-                throw new UncheckedIOException("manifest " + m + " of " + t.name() + ": " + e.getMessage(), e);
-            }
-        }
-        return out;
+        return Manifests.entries(t).stream().map(m -> Manifests.text(t, m)).toList();
     }
 
     /**

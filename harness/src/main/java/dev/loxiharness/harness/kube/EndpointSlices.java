@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ final class EndpointSlices {
 
     void reconcile(ClusterView view) {
         Set<String> wanted = new HashSet<>();
+        Map<String, EndpointSlice> existing = new HashMap<>();
+        view.slices().forEach(e -> existing.put(e.getMetadata().getNamespace() + "/" + e.getMetadata().getName(), e));
         for (Service s : view.services()) {
             Map<String, String> selector = s.getSpec().getSelector();
             if (selector == null || selector.isEmpty()) {
@@ -60,8 +63,7 @@ final class EndpointSlices {
                     .addToLabels(SERVICE_LABEL, s.getMetadata().getName())
                     .addToLabels("endpointslice.kubernetes.io/managed-by", "endpointslice-controller.loxiharness.sim")
                     .endMetadata().withAddressType("IPv4").withEndpoints(endpoints).withPorts(ports).build();
-            EndpointSlice current = view.slices().stream().filter(e -> ns.equals(e.getMetadata().getNamespace())
-                    && name.equals(e.getMetadata().getName())).findFirst().orElse(null);
+            EndpointSlice current = existing.get(ns + "/" + name);
             if (current == null) {
                 client.discovery().v1().endpointSlices().inNamespace(ns).resource(desired).create();
             } else if (!Objects.equals(current.getEndpoints(), desired.getEndpoints())

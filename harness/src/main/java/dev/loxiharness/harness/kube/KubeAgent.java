@@ -8,6 +8,7 @@ import dev.loxiharness.harness.backend.Kubectl;
 import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.jvm.ClassArchive;
+import dev.loxiharness.harness.model.Manifests;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.Processes;
 import dev.loxiharness.harness.state.StateDir;
@@ -17,8 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 
 /**
  * The simulated Kubernetes control plane of a netns topology, run as a process of its own (it
@@ -30,6 +34,7 @@ import java.util.concurrent.CountDownLatch;
 public final class KubeAgent {
     public static final String READY = "kubernetes.ready";
     public static final int IN_NODE_API_PORT = 6443;
+    private static final Duration APPLY_TIMEOUT = Duration.ofMinutes(5);
 
     private KubeAgent() {
     }
@@ -88,17 +93,51 @@ public final class KubeAgent {
         progress.step("kubernetes: simulated API server " + read(state.file(READY)) + ", KUBECONFIG=" + kubeconfig(state));
     }
 
-    /** Applies the topology's manifests with the real kubectl, in order. */
+    /**
+     * Applies the topology's manifests with the real kubectl, in order. A copied entry's expanded
+     * documents are written to one file in the state folder and applied server-side in one kubectl
+     * run: 1,000 Services in about 4 s, where client-side apply (a GET before every POST) takes twice that.
+     */
     public static void applyManifests(RunningTopology topo, Progress progress) {
         Kubectl kubectl = topo.kubectl();
-        for (String m : topo.topology().kubernetes().manifests()) {
-            Path file = topo.topology().source().resolveSibling(m);
-            var r = kubectl.run("apply", "-f", file.toString());
-            if (!r.ok()) {
-                throw new IllegalStateException("kubectl apply -f " + file + " failed: " + r.stderr().strip());
+        Topology t = topo.topology();
+        for (Topology.Manifest m : Manifests.entries(t)) {
+            List<String> args;
+            if (m.copied()) {
+                Path expanded = expandedFile(topo.state().dir(), Manifests.file(t, m), m.count());
+                write(expanded, Manifests.text(t, m).stripTrailing());
+                args = applyCopiesArgs(expanded);
+            } else {
+                args = List.of("apply", "-f", Manifests.file(t, m).toString());
             }
-            progress.step("kubectl apply -f " + m + ": " + r.stdout().strip().replace("\n", "; "));
+            var r = kubectl.run(APPLY_TIMEOUT, args);
+            if (!r.ok()) {
+                throw new IllegalStateException("kubectl " + String.join(" ", args) + " failed: " + r.stderr().strip());
+            }
+            progress.step(m.copied() ? "kubectl " + String.join(" ", args) + " (" + m.file() + " x" + m.count() + "): " + counted(r.stdout())
+                    : "kubectl apply -f " + m.file() + ": " + r.stdout().strip().replace("\n", "; "));
         }
+    }
+
+    /** What {@code ./topology plan} shows for a copied manifest: the command {@link #applyManifests} runs. */
+    public static String applyCopiesLine(Path file, int copies, Path stateDir) {
+        return "kubectl " + String.join(" ", applyCopiesArgs(expandedFile(stateDir, file, copies)))
+                + "   (" + file + " x" + copies + ", expanded there)";
+    }
+
+    private static List<String> applyCopiesArgs(Path expanded) {
+        return List.of("apply", "--server-side", "-f", expanded.toString());
+    }
+
+    private static Path expandedFile(Path stateDir, Path file, int copies) {
+        return stateDir.resolve(file.getFileName().toString().replaceFirst("\\.ya?ml$", "") + "-x" + copies + ".yaml");
+    }
+
+    /** kubectl's one line per object, counted by what happened: {@code 1000 serverside-applied}. */
+    private static String counted(String out) {
+        Map<String, Long> byVerb = out.lines().filter(l -> !l.isBlank()).collect(Collectors.groupingBy(
+                l -> l.substring(l.lastIndexOf(' ') + 1), LinkedHashMap::new, Collectors.counting()));
+        return byVerb.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
     }
 
     /** The agent process: {@code KubeAgent NAME} runs the control plane of topology NAME until SIGTERM. */

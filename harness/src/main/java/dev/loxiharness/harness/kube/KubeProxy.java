@@ -35,13 +35,15 @@ final class KubeProxy {
     static String render(ClusterView view, String node, String nodeAddress) {
         StringBuilder chains = new StringBuilder();
         StringBuilder dispatch = new StringBuilder();
+        Map<String, List<EndpointSlice>> slices = view.slicesByService();
         int n = 0;
         for (Service s : view.services()) {
             String cip = s.getSpec().getClusterIP();
             boolean local = "Local".equals(s.getSpec().getExternalTrafficPolicy());
             for (ServicePort sp : s.getSpec().getPorts()) {
                 String proto = (sp.getProtocol() == null ? "TCP" : sp.getProtocol()).toLowerCase(Locale.ROOT);
-                List<String> all = endpoints(view, s, sp, null);
+                List<EndpointSlice> own = slices.getOrDefault(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), List.of());
+                List<String> all = endpoints(own, sp, null);
                 if (cip != null && !cip.isEmpty() && !"None".equals(cip)) {
                     String chain = "svc" + n;
                     chains.append(chain(chain, proto, all, false));
@@ -50,7 +52,7 @@ final class KubeProxy {
                 }
                 if (sp.getNodePort() != null && sp.getNodePort() > 0) {
                     String chain = "np" + n;
-                    chains.append(chain(chain, proto, local ? endpoints(view, s, sp, node) : all, !local));
+                    chains.append(chain(chain, proto, local ? endpoints(own, sp, node) : all, !local));
                     dispatch.append("    ip daddr ").append(nodeAddress).append(' ').append(proto).append(" dport ")
                             .append(sp.getNodePort()).append(" jump ").append(chain).append('\n');
                 }
@@ -81,15 +83,11 @@ final class KubeProxy {
         return c.append(" }\n  }\n").toString();
     }
 
-    /** {@code ip . port} of the Service port's ready endpoints, only those on {@code node} when given. */
-    private static List<String> endpoints(ClusterView view, Service s, ServicePort sp, String node) {
+    /** {@code ip . port} of the Service port's ready endpoints in the Service's slices, only those on {@code node} when given. */
+    private static List<String> endpoints(List<EndpointSlice> slices, ServicePort sp, String node) {
         List<String> out = new ArrayList<>();
         String portName = sp.getName() == null ? "" : sp.getName();
-        for (EndpointSlice e : view.slices()) {
-            if (!s.getMetadata().getNamespace().equals(e.getMetadata().getNamespace()) || e.getMetadata().getLabels() == null
-                    || !s.getMetadata().getName().equals(e.getMetadata().getLabels().get(EndpointSlices.SERVICE_LABEL))) {
-                continue;
-            }
+        for (EndpointSlice e : slices) {
             Integer port = null;
             for (EndpointPort p : e.getPorts()) {
                 if (portName.equals(p.getName() == null ? "" : p.getName())) {

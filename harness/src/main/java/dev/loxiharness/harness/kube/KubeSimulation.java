@@ -56,6 +56,7 @@ public final class KubeSimulation implements AutoCloseable {
     private SharedIndexInformer<Service> services;
     private SharedIndexInformer<EndpointSlice> endpointSlices;
     private volatile boolean informed;
+    private volatile long lastReconcileMillis;
     private SharedIndexInformer<GenericKubernetesResource> bgpPeers;
 
     public KubeSimulation(Topology topology, Map<String, Node> nodes, StateDir state, KubernetesClient client) {
@@ -156,13 +157,16 @@ public final class KubeSimulation implements AutoCloseable {
     private void queue() {
         // the first informers' events arrive while the later ones are still being made: the
         // reconcile after the last one covers them (one before would fail and wait a second)
+        // ... and the next waits at least as long as the last one took: every reconcile renders every
+        // node's kube-proxy table, so while a thousand Services change it takes at most half a CPU
         if (informed && queued.compareAndSet(false, true)) {
-            worker.schedule(this::reconcile, 20, TimeUnit.MILLISECONDS);
+            worker.schedule(this::reconcile, Math.max(20, lastReconcileMillis), TimeUnit.MILLISECONDS);
         }
     }
 
     private void reconcile() {
         queued.set(false);
+        long start = System.nanoTime();
         try {
             ClusterView view = new ClusterView(List.copyOf(pods.getStore().list()), List.copyOf(services.getStore().list()),
                     List.copyOf(endpointSlices.getStore().list()), List.copyOf(bgpPeers.getStore().list()));
@@ -178,6 +182,8 @@ public final class KubeSimulation implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("reconcile failed (retrying in 1 s): {}", e.getMessage(), e);
             worker.schedule(this::queue, 1, TimeUnit.SECONDS);
+        } finally {
+            lastReconcileMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         }
     }
 

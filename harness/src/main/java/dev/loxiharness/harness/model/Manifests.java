@@ -32,18 +32,57 @@ public final class Manifests {
     private Manifests() {
     }
 
-    /** The files of {@code kubernetes.manifests}, resolved beside the topology file, in order. */
-    public static List<Path> files(Topology t) {
-        if (t.kubernetes() == null) {
-            return List.of();
-        }
-        return t.kubernetes().manifests().stream().map(m -> t.source().resolveSibling(m)).toList();
+    /** The entries of {@code kubernetes.manifests}, in order. */
+    public static List<Topology.Manifest> entries(Topology t) {
+        return t.kubernetes() == null ? List.of() : t.kubernetes().manifests();
     }
 
-    /** The objects of one manifest file ({@code ---} separates documents), in order; empty documents skipped. */
+    /** Where an entry's file is: beside the topology file (in the working folder for a topology read from no file). */
+    public static Path file(Topology t, Topology.Manifest m) {
+        return t.source() == null ? Path.of(m.file()) : t.source().resolveSibling(m.file());
+    }
+
+    /**
+     * What kubectl applies for an entry: the file as it is, or for {@code copies: N} its documents N
+     * times, {@code ${i}} replaced by 1..N in each copy.
+     */
+    public static String text(Topology t, Topology.Manifest m) {
+        String text;
+        try {
+            text = Files.readString(file(t, m));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file(t, m) + ": " + e.getMessage(), e);
+        }
+        return m.copied() ? expand(text, m.count()) : text;
+    }
+
+    /** {@code text}'s documents {@code copies} times, {@code ${i}} replaced by the copy's number (1..copies). */
+    public static String expand(String text, int copies) {
+        String body = text.endsWith("\n") ? text : text + "\n";
+        StringBuilder out = new StringBuilder(body.length() * copies + 8 * copies);
+        for (int i = 1; i <= copies; i++) {
+            out.append("---\n").append(body.replace(Topology.Manifest.INDEX, Integer.toString(i)));
+        }
+        return out.toString();
+    }
+
+    /** The objects of one entry, copies expanded, in order. */
+    public static List<KubeObject> read(Topology t, Topology.Manifest m) {
+        return parse(file(t, m), text(t, m));
+    }
+
+    /** The objects of one manifest file as it is ({@code ---} separates documents), in order; empty documents skipped. */
     public static List<KubeObject> read(Path file) {
+        try {
+            return parse(file, Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<KubeObject> parse(Path file, String text) {
         List<KubeObject> out = new ArrayList<>();
-        try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(Files.readString(file))) {
+        try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(text)) {
             while (docs.hasNext()) {
                 JsonNode d = docs.next();
                 if (d == null || !d.isObject() || d.isEmpty()) {
@@ -67,8 +106,8 @@ public final class Manifests {
         return node.isObject() ? YAML.convertValue(node, new TypeReference<Map<String, Object>>() { }) : Map.of();
     }
 
-    /** Every object of every manifest of {@code t}, in the order kubectl apply would send them. */
+    /** Every object of every manifest of {@code t}, copies expanded, in the order kubectl apply would send them. */
     public static List<KubeObject> objects(Topology t) {
-        return files(t).stream().flatMap(f -> read(f).stream()).toList();
+        return entries(t).stream().flatMap(m -> read(t, m).stream()).toList();
     }
 }

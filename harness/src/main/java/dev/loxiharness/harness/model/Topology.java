@@ -1,5 +1,6 @@
 package dev.loxiharness.harness.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -225,7 +226,7 @@ public record Topology(
             @JsonProperty("podCIDR") String podCidr,
             @JsonProperty("blockSize") Integer blockSize,
             @JsonProperty("calico") CalicoCluster calico,
-            @JsonProperty("manifests") List<String> manifests,
+            @JsonProperty("manifests") List<Manifest> manifests,
             /** The kind cluster (backend: kind): its node image. */
             @JsonProperty("kind") Kind kind) {
 
@@ -236,6 +237,31 @@ public record Topology(
             manifests = manifests == null ? List.of() : List.copyOf(manifests);
             calico = calico == null ? new CalicoCluster(null, null, null, null) : calico;
             kind = kind == null ? new Kind(null, null) : kind;
+        }
+    }
+
+    /**
+     * One entry of {@code kubernetes.manifests}: a file applied as it is ({@code - test-nginx-svc.yaml}),
+     * or {@code - { file: F, copies: N }}, whose documents are applied N times with every {@code ${i}}
+     * in the file replaced by the copy's number, 1 to N (1,000 Services from one small file).
+     */
+    public record Manifest(@JsonProperty(value = "file", required = true) String file, @JsonProperty("copies") Integer copies) {
+        /** What {@code ${i}} is replaced with in a copied file. */
+        public static final String INDEX = "${i}";
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static Manifest of(String file) {
+            return new Manifest(file, null);
+        }
+
+        /** Whether the file is applied in copies ({@code copies:} given), with {@code ${i}} replaced. */
+        public boolean copied() {
+            return copies != null;
+        }
+
+        /** How many times its documents are applied. */
+        public int count() {
+            return copies == null ? 1 : copies;
         }
     }
 
@@ -335,7 +361,11 @@ public record Topology(
             /** rib: instead of exact prefixes (a real cluster's Calico blocks are not known in advance), paths within this CIDR... */
             @JsonProperty("within") String within,
             /** ...at least this many of them (default 1). */
-            @JsonProperty("atLeast") Integer atLeast) {
+            @JsonProperty("atLeast") Integer atLeast,
+            /** load-balancers: how many LoadBalancer Services there must be. */
+            @JsonProperty("count") Integer count,
+            /** How long {@code up} waits for this check to pass, in seconds (default: the CLI's budget). */
+            @JsonProperty("budget") Integer budget) {
 
         public Check {
             prefixes = prefixes == null ? List.of() : List.copyOf(prefixes);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -22,6 +23,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads a topology file: the published JSON Schema first (so an editor and the CLI agree), then
@@ -34,6 +37,8 @@ public final class TopologyLoader {
     private static final ObjectMapper BIND = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private static final JsonSchema SCHEMA_VALIDATOR = loadSchema();
+    /** A {@code --set} path's list element: {@code manifests[1]}. */
+    private static final Pattern ELEMENT = Pattern.compile("(.+)\\[(\\d+)]");
 
     private TopologyLoader() {
     }
@@ -54,8 +59,9 @@ public final class TopologyLoader {
     }
 
     /**
-     * Loads {@code file} with settings changed first, each a dotted path to a value:
-     * {@code nodes.lb.image=ghcr.io/loxilb-io/loxilb:latest} (what {@code --set} and
+     * Loads {@code file} with settings changed first, each a dotted path to a value, a list's element
+     * as {@code [N]}: {@code nodes.lb.image=ghcr.io/loxilb-io/loxilb:latest},
+     * {@code kubernetes.manifests[1].copies=20} (what {@code --set} and
      * {@code -Dloxiharness.set.PATH=VALUE} give). The value is read as YAML ({@code 64512} is a
      * number, {@code [a, b]} a list); the result is validated like the file itself.
      */
@@ -115,27 +121,53 @@ public final class TopologyLoader {
         return t;
     }
 
+    /** Sets {@code path} (dotted keys, a list element as {@code key[N]}) to {@code value}, making missing mappings on the way. */
     private static void apply(ObjectNode root, String path, String value, String where) {
         String[] keys = path.split("\\.");
-        ObjectNode at = root;
-        for (int i = 0; i < keys.length - 1; i++) {
-            JsonNode next = at.get(keys[i]);
-            if (next == null || next.isNull()) {
-                next = at.putObject(keys[i]);
-            }
-            if (!next.isObject()) {
-                throw new TopologyException(List.of(where + ": --set " + path + ": " + String.join(".", List.of(keys).subList(0, i + 1))
-                        + " is not a mapping"));
-            }
-            at = (ObjectNode) next;
-        }
         JsonNode v;
         try {
             v = YAML.readTree(value);
         } catch (JsonProcessingException e) {
             v = null;
         }
-        at.set(keys[keys.length - 1], v == null || v.isMissingNode() ? TextNode.valueOf(value) : v);
+        JsonNode newValue = v == null || v.isMissingNode() ? TextNode.valueOf(value) : v;
+        ObjectNode at = root;
+        for (int i = 0; i < keys.length; i++) {
+            Matcher m = ELEMENT.matcher(keys[i]);
+            String key = m.matches() ? m.group(1) : keys[i];
+            boolean last = i == keys.length - 1;
+            String so = String.join(".", List.of(keys).subList(0, i + 1));
+            if (m.matches()) {
+                int index = Integer.parseInt(m.group(2));
+                JsonNode list = at.get(key);
+                if (list == null || !list.isArray() || index >= list.size()) {
+                    throw new TopologyException(List.of(where + ": --set " + path + ": " + so + " is not an element of a list"
+                            + (list != null && list.isArray() ? " (it has " + list.size() + ")" : "")));
+                }
+                if (last) {
+                    ((ArrayNode) list).set(index, newValue);
+                    return;
+                }
+                JsonNode next = list.get(index);
+                if (!next.isObject()) {
+                    throw new TopologyException(List.of(where + ": --set " + path + ": " + so + " is not a mapping"));
+                }
+                at = (ObjectNode) next;
+                continue;
+            }
+            if (last) {
+                at.set(key, newValue);
+                return;
+            }
+            JsonNode next = at.get(key);
+            if (next == null || next.isNull()) {
+                next = at.putObject(key);
+            }
+            if (!next.isObject()) {
+                throw new TopologyException(List.of(where + ": --set " + path + ": " + so + " is not a mapping"));
+            }
+            at = (ObjectNode) next;
+        }
     }
 
     private static String path(ValidationMessage m) {

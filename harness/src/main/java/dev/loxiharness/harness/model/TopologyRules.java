@@ -1,10 +1,14 @@
 package dev.loxiharness.harness.model;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** What the schema cannot say: references, address conflicts, addresses inside their subnets. */
@@ -13,6 +17,24 @@ final class TopologyRules {
     }
 
     private TopologyRules() {
+    }
+
+    /** A manifest that is missing, or copied without {@code ${i}} (every copy would be the same objects). */
+    private static Optional<Problem> manifest(Topology t, Topology.Manifest m, String at) {
+        Path file = Manifests.file(t, m);
+        if (!Files.isRegularFile(file)) {
+            return Optional.of(new Problem(at, "no such file " + file));
+        }
+        try {
+            if (m.count() > 1 && !Files.readString(file).contains(Topology.Manifest.INDEX)) {
+                return Optional.of(new Problem(at + ".copies", m.count() + " copies of " + m.file() + ", which has no "
+                        + Topology.Manifest.INDEX + ": every copy would be the same objects (put " + Topology.Manifest.INDEX
+                        + " in their names)"));
+            }
+        } catch (IOException e) {
+            return Optional.of(new Problem(at, "cannot read " + file + ": " + e.getMessage()));
+        }
+        return Optional.empty();
     }
 
     static List<Problem> check(Topology t) {
@@ -100,10 +122,7 @@ final class TopologyRules {
             }
             if (t.source() != null) {
                 for (int i = 0; i < t.kubernetes().manifests().size(); i++) {
-                    String m = t.kubernetes().manifests().get(i);
-                    if (!java.nio.file.Files.isRegularFile(t.source().resolveSibling(m))) {
-                        out.add(new Problem("kubernetes.manifests[" + i + "]", "no such file " + t.source().resolveSibling(m)));
-                    }
+                    manifest(t, t.kubernetes().manifests().get(i), "kubernetes.manifests[" + i + "]").ifPresent(out::add);
                 }
             }
         }

@@ -221,11 +221,13 @@ final class NetnsPlan {
             out.add("node          " + n + " InternalIP " + node.primaryAddress() + ", podCIDRs "
                     + (node.calico() == null ? "none" : String.join(", ", node.calico().blocks())));
         }
-        for (Path file : Manifests.files(t)) {
-            out.add("kubectl apply -f " + file);
+        for (Topology.Manifest m : Manifests.entries(t)) {
+            Path file = Manifests.file(t, m);
+            out.add(m.copied() ? KubeAgent.applyCopiesLine(file, m.count(), stateDir) : "kubectl apply -f " + file);
             try {
                 for (Manifests.KubeObject o : Manifests.read(file)) {
-                    out.add("  " + o.describe() + objectNote(o, kubeNodes));
+                    out.add("  " + o.describe() + (m.copied() ? " x" + m.count() + " (" + Topology.Manifest.INDEX + " = 1.." + m.count() + ")" : "")
+                            + objectNote(o, kubeNodes));
                 }
             } catch (RuntimeException e) {
                 out.add("  (cannot be read: " + e.getMessage() + ")");

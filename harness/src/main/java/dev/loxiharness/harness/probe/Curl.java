@@ -3,11 +3,15 @@ package dev.loxiharness.harness.probe;
 import dev.loxiharness.exec.ExecResult;
 import dev.loxiharness.harness.backend.Node;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** HTTP from inside a node with curl. */
 public final class Curl {
     public static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /** How many requests {@link #getAll} has in flight at once. */
+    public static final int PARALLEL = 64;
 
     private Curl() {
     }
@@ -41,5 +45,33 @@ public final class Curl {
 
     public static HttpResponse get(Node node, String url) {
         return get(node, url, TIMEOUT);
+    }
+
+    /**
+     * GETs of every URL from {@code node}, {@link #PARALLEL} at a time, by one curl ({@code --parallel},
+     * the URLs in a config on its stdin, bodies discarded): a thousand in well under a second, where a
+     * curl per URL spends most of its time starting. Status 0 for a URL nothing answered within
+     * {@code timeout}; the answers in the order of {@code urls}.
+     */
+    public static List<HttpResponse> getAll(Node node, List<String> urls, Duration timeout) {
+        if (urls.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder config = new StringBuilder();
+        urls.forEach(u -> config.append("url = \"").append(u).append("\"\noutput = \"/dev/null\"\n"));
+        long seconds = Math.max(1, timeout.toSeconds());
+        Duration all = Duration.ofSeconds(10 + seconds * (urls.size() / PARALLEL + 1));
+        ExecResult r = node.exec(all, config.toString(), List.of("curl", "--no-progress-meter", "--parallel", "--parallel-max",
+                String.valueOf(PARALLEL), "-m", String.valueOf(seconds), "-w", "%{http_code} %{url_effective} %{errormsg}\n", "-K", "-"));
+        Map<String, HttpResponse> byUrl = new HashMap<>();
+        for (String line : r.stdout().lines().toList()) {
+            String[] f = line.split(" ", 3);
+            if (f.length >= 2 && f[0].matches("\\d{3}")) {
+                int status = Integer.parseInt(f[0]);
+                byUrl.put(f[1], new HttpResponse(f[1], status, "", status == 0 && f.length == 3 ? f[2].strip() : ""));
+            }
+        }
+        String missing = r.ok() || r.exitCode() != 124 ? "no answer" : "curl timed out after " + all.toSeconds() + " s";
+        return urls.stream().map(u -> byUrl.getOrDefault(u, new HttpResponse(u, 0, "", missing))).toList();
     }
 }

@@ -47,6 +47,16 @@ class NetnsPlanTest {
     }
 
     @Test
+    void copiedManifestsAreAppliedServerSideFromOneExpandedFileInTheStateFolder() {
+        String k = section(plan("scale.yaml", Map.of("kubernetes.manifests[2].copies", "20")), "kubernetes (simulated)");
+        assertThat(k).contains("kubectl apply -f " + HOME.resolve("topologies/calico-bgp-config.yaml"),
+                "kubectl apply --server-side -f " + StateDir.of("scale").resolve("scale-services-x20.yaml"),
+                "Service default/scale-${i} x20 (${i} = 1..20): LoadBalancer",
+                "Pod default/scale-web-${i} x4 (${i} = 1..4): scheduled to the node with the fewest pods",
+                "node          node4 InternalIP 192.168.57.104");
+    }
+
+    @Test
     void sessionsAreThePairsThatNameEachOther() {
         List<String> sessions = plan("seed.yaml", Map.of()).section("expected BGP sessions").orElseThrow().lines();
         assertThat(sessions).containsExactly(
