@@ -2,9 +2,10 @@ package dev.loxiharness.harness.netns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loxiharness.console.Progress;
 import dev.loxiharness.harness.backend.Backend;
 import dev.loxiharness.harness.backend.Backends;
-import dev.loxiharness.harness.backend.Progress;
+
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.check.CheckResult;
 import dev.loxiharness.harness.check.Checks;
