@@ -91,7 +91,8 @@ record Seed(String lb, String router, String client, String node1,
 
     /** The manifest that creates the Service (the seed's test-nginx-svc.yaml). */
     private static String manifestOf(Topology t, String service) {
-        for (String m : t.kubernetes().manifests()) {
+        for (Topology.Manifest manifest : t.kubernetes().manifests()) {
+            String m = manifest.file();
             try {
                 String text = Files.readString(t.source().resolveSibling(m));
                 if (text.contains("kind: Service") && text.contains("name: " + service)) {
