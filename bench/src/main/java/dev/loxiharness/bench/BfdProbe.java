@@ -75,15 +75,9 @@ final class BfdProbe implements AutoCloseable {
         return state(ns, sock).contains("Established");
     }
 
+    /** Asked every 20 ms: a BFD detection takes a few hundred. */
     private static boolean await(java.util.function.BooleanSupplier condition, Duration budget) throws InterruptedException {
-        long deadline = System.nanoTime() + budget.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return false;
+        return FaultsBench.await(condition, budget, 20);
     }
 
     @Override

@@ -267,12 +267,17 @@ final class FaultsBench extends Benchmark {
     }
 
     private static boolean await(BooleanSupplier condition, Duration budget) throws InterruptedException {
+        return await(condition, budget, 100);
+    }
+
+    /** Whether {@code condition} held within {@code budget}, asked every {@code everyMillis}. */
+    static boolean await(BooleanSupplier condition, Duration budget, long everyMillis) throws InterruptedException {
         long deadline = System.nanoTime() + budget.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
                 return true;
             }
-            Thread.sleep(100);
+            Thread.sleep(everyMillis);
         }
         return false;
     }
