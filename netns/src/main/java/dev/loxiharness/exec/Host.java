@@ -12,6 +12,11 @@ public final class Host {
     private Host() {
     }
 
+    /** The java launcher of the JVM this runs on: what our own daemons and helpers are started with. */
+    public static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     /** Whether this process runs with user id 0 (from /proc, not the user's name). */
     public static boolean isRoot() {
         try {

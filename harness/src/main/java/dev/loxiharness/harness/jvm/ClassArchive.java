@@ -1,5 +1,6 @@
 package dev.loxiharness.harness.jvm;
 
+import dev.loxiharness.exec.Host;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -65,15 +66,15 @@ public record ClassArchive(String name, Path jar) {
      * of topology {@code name}'s, in its ledger, so that {@code down} ends it with the rest.
      */
     public static List<String> makerArgv(Path home, String stateRoot, String name) {
-        return List.of("nice", "-n", "19", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+        return List.of("nice", "-n", "19", Host.java(), "-Xmx64m",
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dloxiharness.state=" + stateRoot,
                 "-cp", System.getProperty("java.class.path"), ClassArchive.class.getName(), home.toString(), name);
     }
 
-    /** The maker: {@code ClassArchive HOME TOPOLOGY}; makes the missing archives side by side, then ends. */
+    /** The maker: {@code ClassArchive HOME TOPOLOGY}; makes the missing archives one after the other, then ends. */
     public static void main(String[] args) {
         Path home = Path.of(args[0]);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path java = Path.of(Host.java());
         long t0 = System.nanoTime();
         // one after the other: each archive made is kept even when down ends the maker before the next
         List<String> made = daemons(home).stream().filter(a -> a.make(java)).map(ClassArchive::name).toList();

@@ -54,7 +54,7 @@ public final class KubeAgent {
 
     /** The agent process's argv: this JVM's java and class path, running {@link #main} for topology {@code name}. */
     public static List<String> agentArgv(String name, Path home) {
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> argv = new ArrayList<>(List.of(Host.java(),
                 "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         ClassArchive.kubeAgent().ifPresent(a -> argv.addAll(a.options()));
         argv.addAll(List.of("-D" + Host.HOME_PROPERTY + "=" + home, "-Dloxiharness.state=" + StateDir.ROOT,
@@ -201,7 +201,7 @@ public final class KubeAgent {
      * server's socket, then the controller. Makes nothing; {@code ./topology plan} shows the same.
      */
     public static List<InNodeDaemon> controllerDaemons(Path stateDir, Path home, Topology.Controller c) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(Host.java(),
                 "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         ClassArchive archive = ClassArchive.controller(home);
         cmd.addAll(archive.options());

@@ -22,7 +22,7 @@ public final class ContainerWatch {
     }
 
     static void launch(NetnsTopology topo, Path home) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(Host.java(),
                 "-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-D" + Host.HOME_PROPERTY + "=" + home,
                 "-Dloxiharness.state=" + StateDir.ROOT,
