@@ -50,7 +50,9 @@ record Admission(Ipv4Cidr serviceCidr, int nodePortMin, int nodePortMax) {
         }
     }
 
-    private void admitService(ApiResource resource, ObjectNode old, ObjectNode service, Supplier<List<ObjectNode>> others) {
+    private void admitService(ApiResource resource, ObjectNode old, ObjectNode service, Supplier<List<ObjectNode>> otherServices) {
+        // asked for by the cluster IP and the node ports alike: gathered once per write, if at all
+        Supplier<List<ObjectNode>> others = once(otherServices);
         String name = Json.text(service, "metadata", "name");
         ObjectNode spec = Json.child(service, "spec");
         if (old == null) {

@@ -43,7 +43,7 @@ final class ApiFrontEnd implements Handler<HttpServerRequest> {
     private final Vertx vertx;
     private final CrudStore store = new CrudStore();
     private final ApiResources resources =
-            new ApiResources(() -> store.items(ApiResources.CRDS, null));
+            new ApiResources(() -> store.peek(ApiResources.CRDS, null)); // read only: no copies per request
     private final Admission admission;
     private final ObjectNode version;
     private final Consumer<String> log;
