@@ -270,10 +270,9 @@ final class BenchLab implements AutoCloseable {
                 + "printf 'GET " + path + " HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n' >&3\n"
                 + "timeout 3 cat <&3\n";
         ExecResult r = Procs.run(ns.wrap(List.of("bash", "-c", script)), Duration.ofSeconds(5)).result();
-        // the process's output comes as lines (CR LF read as an end of line, like LF)
-        String s = r.stdout().replace("\r\n", "\n");
-        int body = s.indexOf("\n\n");
-        return r.ok() && s.startsWith("HTTP/1.1 200") && body > 0 ? s.substring(body + 2).strip() : "";
+        String s = r.stdout();
+        int body = s.indexOf("\r\n\r\n");
+        return r.ok() && s.startsWith("HTTP/1.1 200") && body > 0 ? s.substring(body + 4).strip() : "";
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.loxiharness.bench;
 
 import dev.loxiharness.exec.Commands;
 import dev.loxiharness.exec.ExecResult;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -95,16 +94,32 @@ final class Procs {
         }
     }
 
+    /**
+     * The stream's text exactly as printed (CR LF and a missing last newline kept: callers compare
+     * what curl -w prints), each complete line also handed to {@code lines} as it comes.
+     */
     private static CompletableFuture<String> drain(InputStream s, Consumer<String> lines) {
         return CompletableFuture.supplyAsync(() -> {
             StringBuilder all = new StringBuilder();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(s, StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    all.append(line).append('\n');
-                    lines.accept(line);
+            StringBuilder line = new StringBuilder();
+            char[] buf = new char[8192];
+            try (InputStreamReader r = new InputStreamReader(s, StandardCharsets.UTF_8)) {
+                for (int n = r.read(buf); n >= 0; n = r.read(buf)) {
+                    all.append(buf, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] == '\n') {
+                            lines.accept(line.toString().replaceFirst("\r$", ""));
+                            line.setLength(0);
+                        } else {
+                            line.append(buf[i]);
+                        }
+                    }
                 }
             } catch (IOException e) {
                 // the process ended: what was read is what there is
+            }
+            if (line.length() > 0) {
+                lines.accept(line.toString());
             }
             return all.toString();
         });
