@@ -125,7 +125,7 @@ final class ScaleBench extends Benchmark {
             out.put(what, of(what, pid));
             if (what.endsWith(" loxilb")) {
                 for (long child : children(pid)) {
-                    if (Files.readString(Path.of("/proc/" + child + "/comm")).strip().equals("gobgpd")) {
+                    if (BenchLab.comm(child).equals("gobgpd")) {
                         out.put(what.replace(" loxilb", " gobgpd"), of(what.replace(" loxilb", " gobgpd"), child));
                     }
                 }
@@ -138,17 +138,8 @@ final class ScaleBench extends Benchmark {
         return out;
     }
 
-    private static Usage of(String daemon, long pid) throws Exception {
-        double rss = 0;
-        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (l.startsWith("VmRSS:")) {
-                rss = Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
-            }
-        }
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        double ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-        return new Usage(daemon, rss, ticks / 100.0); // USER_HZ is 100 on Linux
+    private static Usage of(String daemon, long pid) {
+        return new Usage(daemon, BenchLab.rssMb(pid), BenchLab.cpuSeconds(pid)[0]);
     }
 
     private static List<Long> children(long pid) throws Exception {

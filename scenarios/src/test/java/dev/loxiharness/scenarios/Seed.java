@@ -4,12 +4,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loxiharness.harness.model.Cidr;
+import dev.loxiharness.harness.model.Manifests;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.probe.Loxicmd;
 import dev.loxiharness.junit.TopologyHandle;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,14 +90,8 @@ record Seed(String lb, String router, String client, String node1,
     /** The manifest that creates the Service (the seed's test-nginx-svc.yaml). */
     private static String manifestOf(Topology t, String service) {
         for (Topology.Manifest manifest : t.kubernetes().manifests()) {
-            String m = manifest.file();
-            try {
-                String text = Files.readString(t.source().resolveSibling(m));
-                if (text.contains("kind: Service") && text.contains("name: " + service)) {
-                    return m;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            if (Manifests.read(t, manifest).stream().anyMatch(o -> o.kind().equals("Service") && o.name().equals(service))) {
+                return manifest.file();
             }
         }
         throw new IllegalArgumentException(t.name() + ": no manifest creates Service " + service);
