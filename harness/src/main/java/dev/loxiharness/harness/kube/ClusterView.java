@@ -9,20 +9,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the simulated node agents reconcile against: the informers' current lists. */
+/**
+ * What the simulated node agents reconcile against: the informers' current lists, and the slices
+ * by the {@code namespace/name} of the Service they belong to (their service-name label), grouped
+ * once per reconcile, so that no node's kube-proxy walks every slice for every Service (a million
+ * steps at 1,000 Services).
+ */
 record ClusterView(List<Pod> pods, List<Service> services, List<EndpointSlice> slices,
-                   List<GenericKubernetesResource> bgpPeers) {
+                   List<GenericKubernetesResource> bgpPeers, Map<String, List<EndpointSlice>> slicesByService) {
+
+    ClusterView(List<Pod> pods, List<Service> services, List<EndpointSlice> slices, List<GenericKubernetesResource> bgpPeers) {
+        this(pods, services, slices, bgpPeers, byService(slices));
+    }
 
     static String key(Pod p) {
         return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
     }
 
-    /**
-     * The slices by the {@code namespace/name} of the Service they belong to (their service-name
-     * label): computed once per reconcile, so that finding a Service's endpoints does not walk every
-     * slice for every Service (a million steps at 1,000 Services).
-     */
-    Map<String, List<EndpointSlice>> slicesByService() {
+    private static Map<String, List<EndpointSlice>> byService(List<EndpointSlice> slices) {
         Map<String, List<EndpointSlice>> out = new HashMap<>();
         for (EndpointSlice e : slices) {
             String svc = e.getMetadata().getLabels() == null ? null : e.getMetadata().getLabels().get(EndpointSlices.SERVICE_LABEL);
