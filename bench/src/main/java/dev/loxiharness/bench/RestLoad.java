@@ -1,10 +1,15 @@
 package dev.loxiharness.bench;
 
 import dev.loxiharness.console.Progress;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,8 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -46,61 +49,88 @@ public final class RestLoad {
         int count = Integer.parseInt(args[2]);
         int concurrency = Integer.parseInt(args[3]);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(args[4]));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-
+        URI uri = URI.create(base);
+        String path = uri.getRawPath();
         for (int i = 0; i < 3; i++) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/version"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("GET /version answered " + r.statusCode() + ": " + r.body());
+            try (Connection c = new Connection(uri.getHost(), uri.getPort(), deadline)) {
+                Answer a = c.exchange(("GET " + path + "/version HTTP/1.1\r\nHost: " + uri.getHost()
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                if (a.status() != 200) {
+                    throw new IllegalStateException("GET /version answered " + a.status() + ": " + a.body());
+                }
             }
         }
 
-        Semaphore inFlight = new Semaphore(concurrency);
+        AtomicInteger next = new AtomicInteger();
         AtomicInteger answeredSoFar = new AtomicInteger();
         int tellEvery = Math.max(1, count / 100);
-        CountDownLatch done = new CountDownLatch(count);
         long[] latencyNanos = new long[count];
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
-        URI post = URI.create(base + "/config/loadbalancer");
+        String head = "POST " + path + "/config/loadbalancer HTTP/1.1\r\nHost: " + uri.getHost()
+                + "\r\nContent-Type: application/json\r\nContent-Length: ";
         long t0 = System.nanoTime();
-        boolean timedOut = false;
-        for (int k = 0; k < count && !timedOut; k++) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !inFlight.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-                timedOut = true;
-                break;
-            }
-            int i = first + k;
-            int slot = k;
-            long sent = System.nanoTime();
-            HttpRequest req = HttpRequest.newBuilder(post).timeout(Duration.ofSeconds(120))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Rules.body(i))).build();
-            http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-                latencyNanos[slot] = System.nanoTime() - sent;
-                int status = e != null ? -1 : r.statusCode();
-                statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-                if (status != 200 && errors.size() < 5) {
-                    errors.add("rule " + i + ": " + (e != null ? e.toString() : status + " " + r.body()));
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < Math.min(concurrency, count); w++) {
+            Thread t = new Thread(() -> {
+                Connection c = null;
+                try {
+                    for (int k = next.getAndIncrement(); k < count && System.nanoTime() < deadline;
+                         k = next.getAndIncrement()) {
+                        int i = first + k;
+                        byte[] body = Rules.body(i).getBytes(StandardCharsets.UTF_8);
+                        byte[] headers = (head + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        byte[] request = Arrays.copyOf(headers, headers.length + body.length);
+                        System.arraycopy(body, 0, request, headers.length, body.length);
+                        long sent = System.nanoTime();
+                        int status;
+                        String answer = null;
+                        try {
+                            if (c == null) {
+                                c = new Connection(uri.getHost(), uri.getPort(), deadline);
+                            }
+                            Answer a = c.exchange(request);
+                            status = a.status();
+                            answer = a.body();
+                            if (a.closes()) {
+                                c.close();
+                                c = null;
+                            }
+                        } catch (IOException e) {
+                            status = -1;
+                            answer = e.toString();
+                            if (c != null) {
+                                c.close();
+                                c = null;
+                            }
+                        }
+                        latencyNanos[k] = System.nanoTime() - sent;
+                        statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+                        if (status != 200 && errors.size() < 5) {
+                            errors.add("rule " + i + ": " + (status == -1 ? answer : status + " " + answer));
+                        }
+                        int n = answeredSoFar.incrementAndGet();
+                        if (n % tellEvery == 0) {
+                            System.err.println(ANSWERED + n);
+                        }
+                    }
+                } finally {
+                    if (c != null) {
+                        c.close();
+                    }
                 }
-                inFlight.release();
-                done.countDown();
-                int n = answeredSoFar.incrementAndGet();
-                if (n % tellEvery == 0) {
-                    System.err.println(ANSWERED + n);
-                }
-            });
+            }, "rest-load-" + w);
+            t.setDaemon(true);
+            t.start();
+            workers.add(t);
         }
-        long left = Math.max(0, deadline - System.nanoTime());
-        if (!done.await(left, TimeUnit.NANOSECONDS)) {
-            timedOut = true;
+        for (Thread t : workers) {
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }
+        boolean timedOut = answeredSoFar.get() < count;
         double seconds = (System.nanoTime() - t0) / 1e9;
 
-        int answered = (int) (count - done.getCount());
+        int answered = answeredSoFar.get();
         long[] sorted = Arrays.copyOf(latencyNanos, count);
         Arrays.sort(sorted);
         long[] got = Arrays.copyOfRange(sorted, count - answered, count);
@@ -158,6 +188,98 @@ public final class RestLoad {
     /** What the client said on stderr besides how far it got. */
     static String complaints(Procs.Timed t) {
         return t.result().stderr().lines().filter(l -> !l.startsWith(ANSWERED)).collect(Collectors.joining("\n")).strip();
+    }
+
+    /** What the server answered: status, body, and whether it closes the connection after. */
+    record Answer(int status, String body, boolean closes) {
+    }
+
+    /**
+     * One HTTP/1.1 keep-alive connection over a plain socket: a request written as bytes, the answer
+     * read by its Content-Length (or chunks). The JDK's HttpClient costs more CPU per request than the
+     * daemon it measures, on the same 2 cores, so the load is sent this way.
+     */
+    static final class Connection implements AutoCloseable {
+        private final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
+
+        Connection(String host, int port, long deadlineNanos) throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), 5_000);
+            socket.setSoTimeout((int) Math.max(1_000, Math.min(120_000,
+                    TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()))));
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream(), 8192);
+        }
+
+        Answer exchange(byte[] request) throws IOException {
+            out.write(request);
+            out.flush();
+            String statusLine = line();
+            String[] parts = statusLine.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+                throw new IOException("not an HTTP answer: " + statusLine);
+            }
+            int status = Integer.parseInt(parts[1]);
+            long length = -1;
+            boolean chunked = false;
+            boolean closes = false;
+            for (String h = line(); !h.isEmpty(); h = line()) {
+                int colon = h.indexOf(':');
+                if (colon < 0) {
+                    continue;
+                }
+                String name = h.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+                String value = h.substring(colon + 1).strip();
+                switch (name) {
+                    case "content-length" -> length = Long.parseLong(value);
+                    case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                    case "connection" -> closes = value.equalsIgnoreCase("close");
+                    default -> { }
+                }
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            if (chunked) {
+                for (long size = Long.parseLong(line().split(";")[0].strip(), 16); size > 0;
+                     size = Long.parseLong(line().split(";")[0].strip(), 16)) {
+                    body.write(in.readNBytes((int) size));
+                    line();
+                }
+                while (!line().isEmpty()) {
+                    // trailers
+                }
+            } else if (length >= 0) {
+                body.write(in.readNBytes((int) length));
+            } else {
+                body.write(in.readAllBytes());
+                closes = true;
+            }
+            return new Answer(status, body.toString(StandardCharsets.UTF_8), closes);
+        }
+
+        private String line() throws IOException {
+            StringBuilder b = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("connection closed by the server");
+                }
+                if (c != '\r') {
+                    b.append((char) c);
+                }
+            }
+            return b.toString();
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing a socket we are done with
+            }
+        }
     }
 
     private static long pct(long[] sorted, int p) {
