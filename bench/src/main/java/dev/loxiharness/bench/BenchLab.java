@@ -280,6 +280,11 @@ final class BenchLab implements AutoCloseable {
      * {@code concurrency} in flight. Returns its JSON report; fails when not every answer was 200.
      */
     JsonNode restLoad(Netns ns, int first, int count, int concurrency, Duration budget) {
+        return restLoad(ns, first, count, concurrency, budget, 200);
+    }
+
+    /** The same, where every answer must be {@code status} (409: rules the daemon already has). */
+    JsonNode restLoad(Netns ns, int first, int count, int concurrency, Duration budget, int status) {
         List<String> cmd = new ArrayList<>(List.of(env.java(), "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-cp", env.benchJar().toString(), RestLoad.class.getName(), API, String.valueOf(first),
                 String.valueOf(count), String.valueOf(concurrency), String.valueOf(budget.toSeconds())));
@@ -292,7 +297,7 @@ final class BenchLab implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("REST load client printed no report: " + t.result());
         }
-        if (!t.ok() || n.path("ok").asInt() != count) {
+        if (!t.ok() || n.path("statuses").path(String.valueOf(status)).asInt() != count) {
             throw new IllegalStateException("REST load of " + count + " rules from " + first + ": " + out
                     + (RestLoad.complaints(t).isBlank() ? "" : " / " + RestLoad.complaints(t)));
         }

@@ -77,6 +77,12 @@ final class RulesBench extends Benchmark {
                 det.put("daemonRssMb", BenchLab.rssMb(d.pid()));
 
                 if (n == 10_000) {
+                    // the floor of the REST path: the same 10,000 POSTs again, each a 409 that touches
+                    // neither nft nor the disk (HTTP, JSON, the rule table's lookup)
+                    JsonNode again = lab.restLoad(ns, 0, n, CONCURRENCY, Duration.ofSeconds(180), 409);
+                    det.put("restSecondsAllConflicts", again.path("seconds").asDouble());
+                    report.add(label + " posted again (all 409: REST alone)", again.path("seconds").asDouble(), "s",
+                            raw.seconds(), "raw nft -f", "", null);
                     oneMore(lab, env, report, renderer, ns, rawNs, n, det);
                     det.put("diagnostics", diagnostics(lab, renderer, rawNs, n));
                 }
