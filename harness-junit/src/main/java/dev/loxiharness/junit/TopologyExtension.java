@@ -17,6 +17,8 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
@@ -257,11 +259,28 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
 
+        /**
+         * The settings that run {@code loaded} under a name of its own, and its containers named in
+         * the file (seed-docker's {@code loxilb}) under names of their own with the same suffix: so
+         * test JVMs side by side, and someone's {@code ./topology up} of the file, never collide.
+         */
+        static Map<String, String> uniqueNames(Topology loaded) {
+            String name = Topology.uniqueName(loaded.name());
+            String suffix = name.substring(name.lastIndexOf('-'));
+            Map<String, String> settings = new LinkedHashMap<>(loaded.settings());
+            settings.put("name", name);
+            loaded.nodes().forEach((node, n) -> {
+                if (n.container() != null && n.container().name() != null) {
+                    settings.put("nodes." + node + ".container.name", n.container().name() + suffix);
+                }
+            });
+            return settings;
+        }
+
         static Running up(Class<?> testClass) {
             Path home = Host.home();
             Path file = selectedFile(testClass, home);
-            Topology loaded = TopologyLoader.load(file, Settings.overrides());
-            Topology t = loaded.withName(TopologyNames.unique(loaded.name()));
+            Topology t = TopologyLoader.load(file, uniqueNames(TopologyLoader.load(file, Settings.overrides())));
             Backend backend = Backends.of(t, Settings.backend().orElse(null));
             Optional<String> whyNot = backend.whyNot(t, home);
             if (whyNot.isPresent()) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A topology file: L2 networks, nodes with roles, the Kubernetes part, the load balancer's
@@ -33,6 +34,9 @@ public record Topology(
         /** The settings changed on top of the file ({@code --set PATH=VALUE}), kept so a running topology is read back as it was made. */
         Map<String, String> settings) {
 
+    /** The schema's limit for names: {@code ^[a-z][a-z0-9-]{0,11}$}. */
+    public static final int MAX_NAME = 12;
+
     public Topology {
         networks = networks == null ? Map.of() : new LinkedHashMap<>(networks);
         nodes = nodes == null ? Map.of() : new LinkedHashMap<>(nodes);
@@ -47,6 +51,24 @@ public record Topology(
      */
     public Topology withName(String newName) {
         return new Topology(newName, description, backend, networks, nodes, kubernetes, loadBalancer, checks, source, settings);
+    }
+
+    /**
+     * The same topology under a name of its own (e.g. {@code seed-k3f}): how tests run side by side,
+     * and beside someone's {@code ./topology up} of the same file or another build's tests.
+     */
+    public Topology withUniqueName() {
+        return withName(uniqueName(name));
+    }
+
+    /** {@code base} shortened to leave room, then {@code -} and three random characters; within the schema's 12. */
+    public static String uniqueName(String base) {
+        String suffix = Integer.toString(36 * 36 + ThreadLocalRandom.current().nextInt(36 * 36 * 35), 36);
+        String stem = base.length() > MAX_NAME - 4 ? base.substring(0, MAX_NAME - 4) : base;
+        while (stem.endsWith("-")) {
+            stem = stem.substring(0, stem.length() - 1);
+        }
+        return stem + "-" + suffix;
     }
 
     /** Which node has each address (interfaces and loopback), without prefix length. */

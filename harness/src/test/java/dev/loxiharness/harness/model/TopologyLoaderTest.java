@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class TopologyLoaderTest {
@@ -26,6 +27,15 @@ class TopologyLoaderTest {
         assertThat(t.settings()).containsExactly(Map.entry("nodes.lb.image", "loxiharness/loxilb"));
         assertThat(t.withName("other").settings()).isEqualTo(t.settings());
         assertThat(TopologyLoader.load(SEED).settings()).isEmpty();
+    }
+
+    @RepeatedTest(20)
+    void uniqueNamesFitTheSchemaAndLoadAsNames() {
+        assertThat(Topology.uniqueName("seed")).matches("seed-[a-z0-9]{3}");
+        assertThat(Topology.uniqueName("averylongname")).matches("averylon-[a-z0-9]{3}").hasSizeLessThanOrEqualTo(Topology.MAX_NAME);
+        assertThat(Topology.uniqueName("seed-l2-x")).matches("seed-l2-[a-z0-9]{3}");
+        Topology unique = TopologyLoader.load(SEED).withUniqueName();
+        assertThat(TopologyLoader.load(SEED, Map.of("name", unique.name())).name()).isEqualTo(unique.name());
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.loxiharness.harness.backend.Backends;
 import dev.loxiharness.harness.cli.TopologyMain;
 import dev.loxiharness.harness.docker.Containers;
 import dev.loxiharness.harness.docker.DockerEngine;
+import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.StateDir;
 import dev.loxiharness.netns.Lab;
 import java.io.IOException;
@@ -18,8 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -30,11 +29,11 @@ import org.junit.jupiter.api.Test;
  * processes, state folder, containers; nft tables and veths live only in our namespaces) and the
  * root namespace's links, addresses, routes, rules and nft ruleset as they were. SIGKILL runs no
  * shutdown hook, so this proves that everything is recorded before it is made. Ten runs on a
- * small topology without Kubernetes under the name {@code itkill}; the delays come from a seed that
+ * small topology without Kubernetes under a name of its own ({@code itkill-xyz}); the delays come from a seed that
  * is printed ({@code -Ditkill.seed=N} repeats a run).
  */
 class KilledUpIT {
-    static final String NAME = "itkill";
+    static final String NAME = Topology.uniqueName("itkill");
     static final int RUNS = 10;
     /**
      * Odd runs are killed up to 150 ms after the ledger appears: namespaces, links and daemons are
@@ -43,13 +42,6 @@ class KilledUpIT {
      */
     static final int MAKING_MS = 150;
     static final int ANY_MS = 3000;
-    /**
-     * Docker's own per-network bridges and per-container veths ({@code br-<id>}, {@code veth<id>})
-     * and the nft rules naming them: other users' containers come and go while this runs, and no
-     * link of ours is ever named so (ours are made inside our namespaces).
-     */
-    static final Pattern DOCKERS_OWN = Pattern.compile("\\b(br-[0-9a-f]{12}|veth[0-9a-f]{7})\\b");
-
     @Test
     void upKilledAtRandomPointsThenDownLeavesNothing() throws Exception {
         Assumptions.assumeTrue(Lab.usable(), "needs root with ip, nft, nginx, curl, bird2 and gobgpd (bin/install-packages)");
@@ -60,7 +52,7 @@ class KilledUpIT {
         System.out.println("KilledUpIT: seed " + seed + " (-Ditkill.seed=" + seed + " repeats these delays)");
         Random random = new Random(seed);
         for (int run = 1; run <= RUNS; run++) {
-            String before = rootSnapshot();
+            String before = NetnsBackendIT.rootSnapshot(NAME);
             boolean making = run % 2 == 1;
             int delay = random.nextInt(making ? MAKING_MS : ANY_MS);
             Path log = Path.of("target/" + NAME + "-up-" + run + ".log").toAbsolutePath();
@@ -80,7 +72,7 @@ class KilledUpIT {
             assertThat(down).as("down " + NAME + " exits 0, or 1 when up made nothing (no state folder)")
                     .isIn(0, Files.exists(StateDir.of(NAME)) ? 0 : 1);
             assertThat(leftovers()).as("run %d (SIGKILL after %d ms, seed %d): what down left", run, delay, seed).isEmpty();
-            assertThat(rootSnapshot()).as("run %d (SIGKILL after %d ms, seed %d): the root namespace", run, delay, seed).isEqualTo(before);
+            assertThat(NetnsBackendIT.rootSnapshot(NAME)).as("run %d (SIGKILL after %d ms, seed %d): the root namespace", run, delay, seed).isEqualTo(before);
         }
         assertThat(Backends.sweep(NAME, NetnsBackendIT.HOME)).as("down --all " + NAME + " after the runs: nothing left to sweep").isEmpty();
     }
@@ -108,17 +100,6 @@ class KilledUpIT {
             Containers.labelled(NAME).forEach(c -> left.add("container " + c));
         }
         return left;
-    }
-
-    /** The root namespace as a topology could change it: links, addresses, routes, rules, nft ruleset (without counters). */
-    static String rootSnapshot() {
-        StringBuilder s = new StringBuilder();
-        for (List<String> cmd : List.of(List.of("ip", "-br", "link"), List.of("ip", "-br", "addr"), List.of("ip", "route"),
-                List.of("ip", "rule"), List.of("nft", "-s", "list", "ruleset"))) {
-            s.append(String.join(" ", cmd)).append('\n').append(Commands.run(cmd).stdout().lines()
-                    .filter(l -> !DOCKERS_OWN.matcher(l).find()).collect(Collectors.joining("\n"))).append('\n');
-        }
-        return s.toString();
     }
 
     private static String lastLine(Path log) throws IOException {

@@ -99,17 +99,18 @@ class KindBackendIT {
     @Test
     void upMakesWiredKindNodesRunsKubeadmAndKubectlInThemAndDownLeavesNothing() {
         KindBackend kind = new KindBackend();
-        Topology t = topology("itkind", Map.of());
+        String name = Topology.uniqueName("itkind");
+        Topology t = topology(name, Map.of());
         assertThat(kind.whyNot(t, HOME)).isEmpty();
         RunningTopology topo = kind.up(t, HOME, Progress.SILENT);
         try {
-            String cp = calls("itkind-node1");
+            String cp = calls(name + "-node1");
             assertThat(cp).contains("ctr --namespace=k8s.io images import --all-platforms --digests /kind/images/kind-images.tar")
                     .contains("kubeadm init --config=/kind/kubeadm.conf --skip-token-print")
                     .contains("kubectl --kubeconfig=/etc/kubernetes/admin.conf create -f /kind/manifests/calico.yaml")
                     .contains("kubectl --kubeconfig=/etc/kubernetes/admin.conf apply -f /kind/manifests/loxi-ccm.yaml");
             assertThat(cp.indexOf("kubeadm init")).isLessThan(cp.indexOf("create -f /kind/manifests/calico.yaml"));
-            assertThat(calls("itkind-node2")).contains("kubeadm join --config /kind/kubeadm.conf")
+            assertThat(calls(name + "-node2")).contains("kubeadm join --config /kind/kubeadm.conf")
                     .contains("ctr --namespace=k8s.io images import");
             assertThat(topo.node("node1").exec("cat", "/kind/kubeadm.conf").stdout()).contains("advertiseAddress: 192.168.57.101");
             assertThat(topo.node("node2").exec("cat", "/kind/manifests/bgp-configuration.yaml").ok()).isFalse();
@@ -121,26 +122,27 @@ class KindBackendIT {
             assertThat(topo.node("node1").exec("birdc", "show", "protocols").stderr()).as("the stand-in has no crictl: the wrapper says what it tried")
                     .contains("crictl");
             assertThat(topo.node("node1").exec("ls", "/kind/images").stdout()).as("the saved images are gone once imported").isBlank();
-            var api = Commands.run(List.of("ip", "netns", "exec", "lxh-itkind-node1", "curl", "-s", "-m", "3", "-o", "/dev/null", "-w",
+            var api = Commands.run(List.of("ip", "netns", "exec", "lxh-" + name + "-node1", "curl", "-s", "-m", "3", "-o", "/dev/null", "-w",
                     "%{http_code}", "http://192.168.57.4:11111/netlox/v1/config/loadbalancer/all"));
             assertThat(api.stdout()).as("node1 reaches loxilb's API (what loxi-ccm does) on k8snet: %s\n%s\n%s\n%s", api,
-                    Commands.run(List.of("ip", "-n", "lxh-itkind-node1", "-br", "addr")).stdout(),
-                    Commands.run(List.of("ip", "-n", "lxh-itkind-lb", "-br", "addr")).stdout(),
-                    Commands.run(List.of("ip", "-n", "lxh-itkind-lan", "-br", "link")).stdout()).isEqualTo("200");
+                    Commands.run(List.of("ip", "-n", "lxh-" + name + "-node1", "-br", "addr")).stdout(),
+                    Commands.run(List.of("ip", "-n", "lxh-" + name + "-lb", "-br", "addr")).stdout(),
+                    Commands.run(List.of("ip", "-n", "lxh-" + name + "-lan", "-br", "link")).stdout()).isEqualTo("200");
             assertThat(topo.kubectl().run("get", "nodes").ok()).isTrue();
-            assertThat(calls("itkind-node1")).contains("kubectl --kubeconfig=" + KindBringUp.ADMIN_KUBECONFIG + " get nodes");
+            assertThat(calls(name + "-node1")).contains("kubectl --kubeconfig=" + KindBringUp.ADMIN_KUBECONFIG + " get nodes");
             assertThat(topo.kubernetesSummary()).hasValueSatisfying(s -> assertThat(s).contains("kind v1.32.2"));
         } finally {
             topo.down();
         }
-        assertNothingLeft("itkind");
+        assertNothingLeft(name);
     }
 
     @Test
     void aFailedJoinRemovesEverythingUpMadeAndNamesTheStep() {
-        Topology t = topology("itkindf", Map.of("nodes.node2.container", "{env: {FAKE_FAIL: kubeadm join}}"));
+        String name = Topology.uniqueName("itkindf");
+        Topology t = topology(name, Map.of("nodes.node2.container", "{env: {FAKE_FAIL: kubeadm join}}"));
         assertThatThrownBy(() -> new KindBackend().up(t, HOME, Progress.SILENT))
                 .hasMessageContaining("kubeadm join node2 failed").hasMessageContaining("fails as asked");
-        assertNothingLeft("itkindf");
+        assertNothingLeft(name);
     }
 }

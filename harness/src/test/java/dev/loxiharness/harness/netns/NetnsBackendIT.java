@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,23 +36,34 @@ class NetnsBackendIT {
         Assumptions.assumeTrue(Lab.usable(), "needs root with ip, nft, nginx, curl, bird2 and gobgpd (bin/install-packages)");
     }
 
-    /** Everything of the root namespace a topology could change, and the namespace list. */
-    static String rootSnapshot() {
+    /**
+     * Docker's own per-network bridges and per-container veths ({@code br-<id>}, {@code veth<id>})
+     * and the nft rules naming them: other users' containers come and go while this runs, and no
+     * link of ours is ever named so (ours are made inside our namespaces).
+     */
+    static final Pattern DOCKERS_OWN = Pattern.compile("\\b(br-[0-9a-f]{12}|veth[0-9a-f]{7})\\b");
+
+    /**
+     * The root namespace as a topology could change it: links, addresses, routes, rules, the nft
+     * ruleset (without counters), and the namespaces of topology {@code name}. Tests of other
+     * topologies and other builds run beside this one, so only that topology's namespaces count.
+     */
+    static String rootSnapshot(String name) {
         StringBuilder s = new StringBuilder();
         for (List<String> cmd : List.of(List.of("ip", "-br", "link"), List.of("ip", "-br", "addr"), List.of("ip", "route"),
-                List.of("ip", "rule"), List.of("nft", "list", "ruleset"))) {
-            s.append(String.join(" ", cmd)).append('\n').append(Commands.run(cmd).stdout());
+                List.of("ip", "rule"), List.of("nft", "-s", "list", "ruleset"))) {
+            s.append(String.join(" ", cmd)).append('\n').append(Commands.run(cmd).stdout().lines()
+                    .filter(l -> !DOCKERS_OWN.matcher(l).find()).collect(Collectors.joining("\n"))).append('\n');
         }
-        // only our namespaces: other builds and benchmarks on the machine may add theirs meanwhile
-        s.append("ip netns list (lxh-*)\n").append(Commands.run(List.of("ip", "netns", "list")).stdout().lines()
-                .filter(l -> l.startsWith("lxh-")).collect(Collectors.joining("\n")));
+        s.append("ip netns list (").append(NetnsBackend.prefix(name)).append("-*)\n").append(Commands.run(List.of("ip", "netns", "list"))
+                .stdout().lines().filter(l -> l.startsWith(NetnsBackend.prefix(name) + "-")).collect(Collectors.joining("\n")));
         return s.toString();
     }
 
     @Test
     void smallTopologyComesUpChecksPassAndDownLeavesNothing() {
-        String before = rootSnapshot();
-        Topology t = TopologyLoader.load(SMALL).withName("itsmall");
+        Topology t = TopologyLoader.load(SMALL).withName(Topology.uniqueName("itsmall"));
+        String before = rootSnapshot(t.name());
         RunningTopology topo = NETNS.up(t, HOME, Progress.SILENT);
         List<StateDir.ProcessRecord> procs = List.copyOf(topo.state().ledger().processes);
         try {
@@ -67,13 +79,13 @@ class NetnsBackendIT {
         }
         assertThat(procs).isNotEmpty().noneMatch(Processes::alive);
         assertThat(StateDir.of(t.name())).doesNotExist();
-        assertThat(rootSnapshot()).isEqualTo(before);
+        assertThat(rootSnapshot(t.name())).isEqualTo(before);
     }
 
     @Test
     void seedComesUpWithEveryCheckGreenAndDownLeavesTheRootNamespaceAsItWas() {
-        String before = rootSnapshot();
-        Topology t = TopologyLoader.load(HOME.resolve("topologies/seed.yaml")).withName("itseed");
+        Topology t = TopologyLoader.load(HOME.resolve("topologies/seed.yaml")).withName(Topology.uniqueName("itseed"));
+        String before = rootSnapshot(t.name());
         RunningTopology topo = NETNS.up(t, HOME, Progress.SILENT);
         try {
             List<CheckResult> results = new Checks(topo).await(Duration.ofSeconds(60));
@@ -81,24 +93,25 @@ class NetnsBackendIT {
         } finally {
             topo.down();
         }
-        assertThat(rootSnapshot()).isEqualTo(before);
+        assertThat(rootSnapshot(t.name())).isEqualTo(before);
     }
 
     @Test
     void aKilledUpIsSweptByDownAll() throws Exception {
         Path jar = HOME.resolve("harness/target/harness.jar");
         Assumptions.assumeTrue(Files.exists(jar), "harness.jar not built");
-        Process up = new ProcessBuilder("java", "-Dloxiharness.home=" + HOME, "-jar", jar.toString(), "up", SMALL.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Path ledger = StateDir.of("small").resolve("state.json");
+        String name = Topology.uniqueName("itswept");
+        Process up = new ProcessBuilder("java", "-Dloxiharness.home=" + HOME, "-jar", jar.toString(), "up", SMALL.toString(),
+                "--set", "name=" + name).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Path ledger = StateDir.of(name).resolve("state.json");
         await("up has started daemons").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                 .until(() -> Files.exists(ledger) && Files.readString(ledger).contains("\"pid\""));
-        List<StateDir.ProcessRecord> procs = StateDir.open("small").ledger().processes;
+        List<StateDir.ProcessRecord> procs = StateDir.open(name).ledger().processes;
         up.destroyForcibly().waitFor();
-        List<String> removed = Backends.sweep("small", HOME);
-        assertThat(removed).contains("small");
-        assertThat(Commands.run(List.of("ip", "netns", "list")).stdout()).doesNotContain("lxh-small");
+        List<String> removed = Backends.sweep(name, HOME);
+        assertThat(removed).contains(name);
+        assertThat(Commands.run(List.of("ip", "netns", "list")).stdout()).doesNotContain(NetnsBackend.prefix(name) + "-");
         assertThat(procs).noneMatch(Processes::alive);
-        assertThat(StateDir.of("small")).doesNotExist();
+        assertThat(StateDir.of(name)).doesNotExist();
     }
 }

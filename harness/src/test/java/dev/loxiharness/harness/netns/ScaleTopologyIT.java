@@ -39,7 +39,7 @@ class ScaleTopologyIT {
     @Test
     void everyCopiedServiceGetsAVipThatAnswersAndTheCheckNamesWhatIsMissing() throws Exception {
         Topology t = TopologyLoader.load(HOME.resolve("topologies/scale.yaml"), Map.of(
-                "kubernetes.manifests[2].copies", String.valueOf(SERVICES), "checks[3].count", String.valueOf(SERVICES))).withName("itscale");
+                "kubernetes.manifests[2].copies", String.valueOf(SERVICES), "checks[3].count", String.valueOf(SERVICES))).withUniqueName();
         Topology.Check all = t.checks().get(3);
         RunningTopology topo = NETNS.up(t, HOME, Progress.SILENT);
         try {
