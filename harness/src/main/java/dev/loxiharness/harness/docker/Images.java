@@ -14,9 +14,12 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -47,6 +50,8 @@ import java.util.zip.ZipFile;
 public final class Images {
     /** The Java loxilb image of this checkout, as topology files name it. */
     public static final String LOXILB = OurImage.LOXILB.repository();
+    /** Held while an image is built, by every process of every checkout on this machine. */
+    static final Path BUILD_LOCK = Path.of(System.getProperty("java.io.tmpdir"), "loxiharness-image-build.lock");
     static final String BASE = "loxiharness/debian-base";
     static final List<String> BASE_PACKAGES = List.of("openjdk-17-jre-headless", "nftables", "gobgpd", "iproute2",
             "curl", "procps", "util-linux", "netbase", "bird2");
@@ -144,8 +149,18 @@ public final class Images {
      * Makes sure {@code image} of this checkout exists (tagged by content hash and as
      * {@code :latest}); returns the content-hash tag. Reuses it when present.
      */
-    public static String ensure(OurImage image, Path home, Progress progress) {
+    public static synchronized String ensure(OurImage image, Path home, Progress progress) {
         String tag = tag(image, home);
+        // builds (and test JVMs) side by side would each build the same image and remove each other's tags
+        try (FileChannel lockFile = FileChannel.open(BUILD_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = lockFile.lock()) {
+            return ensureLocked(image, home, progress, tag);
+        } catch (IOException e) {
+            throw new UncheckedIOException("locking " + BUILD_LOCK + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String ensureLocked(OurImage image, Path home, Progress progress, String tag) {
         if (present(tag)) {
             progress.step("image " + tag + ": present");
             return tag;
