@@ -10,11 +10,12 @@ public final class Bird {
     public static final String SOCKET = "/run/bird/bird.ctl";
     /**
      * BGP timers for every BIRD session of a topology: the first connect after 1 s, retries every
-     * second, and a short wait after an error, so sessions converge in about a second; a hold time of
+     * second, and one second after every error (BIRD doubles it up to 5 s by default), so sessions
+     * converge in about a second, also after a fault that ended them more than once; a hold time of
      * 9 s (keepalives every 3 s; gobgpd accepts the shorter one), so a peer that goes silent without
      * closing its session (a cut link) is given up within 9 s rather than BIRD's default 240 s.
      */
-    public static final String FAST_TIMERS = "connect delay time 1; connect retry time 1; error wait time 1, 5; hold time 9;";
+    public static final String FAST_TIMERS = "connect delay time 1; connect retry time 1; error wait time 1, 1; hold time 9;";
 
     private Bird() {
     }

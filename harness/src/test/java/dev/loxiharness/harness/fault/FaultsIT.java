@@ -10,12 +10,14 @@ import dev.loxiharness.harness.backend.Daemon;
 import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.cli.TopologyMain;
+import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.model.TopologyLoader;
 import dev.loxiharness.harness.probe.BgpNeighbor;
 import dev.loxiharness.harness.probe.Curl;
 import dev.loxiharness.harness.probe.Gobgp;
 import dev.loxiharness.harness.probe.Ip;
 import dev.loxiharness.harness.probe.Loxicmd;
+import dev.loxiharness.harness.probe.LoxilbApi;
 import dev.loxiharness.netns.Lab;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,13 +31,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Faults on a real topology ({@code faults.yaml}: loxilb between a BIRD router and a client, BGP
- * hold time 3 s) under the name {@code itfault}: each fault is injected as {@code ./topology
+ * hold time 3 s) under a name of its own ({@code itfault-xyz}): each fault is injected as {@code ./topology
  * fault} does it, and recovery is awaited on what the daemons themselves say. Every test leaves the
  * topology as it found it (both BGP ends Established, the VIP learnt by the router).
  */
 class FaultsIT {
     static final Path HOME = Path.of(System.getProperty("loxiharness.home", "..")).toAbsolutePath().normalize();
-    static final String NAME = "itfault";
+    static final String NAME = Topology.uniqueName("itfault");
     static final String VIP = "123.123.123.15";
     static final Duration RECOVERY = Duration.ofSeconds(30);
 
@@ -137,15 +139,15 @@ class FaultsIT {
     @Test
     void unknownNamesAreRefusedNamingWhatExists() {
         assertThatThrownBy(() -> faults.on("nonode").kill("loxilb")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no node or pod nonode in topology itfault; faults can hit: lb (loxilb, gobgpd), router (bird), client (no daemons)");
+                .hasMessageContaining("no node or pod nonode in topology " + NAME + "; faults can hit: lb (loxilb, gobgpd), router (bird), client (no daemons)");
         assertThatThrownBy(() -> faults.on("lb").kill("bird")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("no daemon bird in lb of topology itfault; it runs: loxilb pid ").hasMessageContaining("gobgpd pid ");
+                .hasMessageStartingWith("no daemon bird in lb of topology " + NAME + "; it runs: loxilb pid ").hasMessageContaining("gobgpd pid ");
         assertThatThrownBy(() -> faults.on("pod/nginx").kill("nginx")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no node or pod pod/nginx");
         assertThatThrownBy(() -> faults.link("lb", "eth9").down()).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("no interface eth9 in node lb (namespace lxh-itfault-lb); it has: lo, eth0, eth1");
+                .hasMessage("no interface eth9 in node lb (namespace lxh-" + NAME + "-lb); it has: lo, eth0, eth1");
         assertThatThrownBy(() -> faults.link("nonode", "eth0")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no node nonode in topology itfault (nodes: lb, router, client)");
+                .hasMessageContaining("no node nonode in topology " + NAME + " (nodes: lb, router, client)");
         assertThatThrownBy(() -> Action.parse("frob")).hasMessage("unknown fault 'frob' (known: kill, stop, start, restart, link)");
     }
 
@@ -167,10 +169,13 @@ class FaultsIT {
         return named.get(0);
     }
 
-    /** loxilb answers with its rule, both ends of the session are Established, and the router has the VIP from loxilb. */
+    /**
+     * loxilb answers with its rule (its REST API, as loxicmd asks it: a poll must not start a
+     * loxicmd JVM), both ends of the session are Established, and the router has the VIP from loxilb.
+     */
     private static void awaitRecovered(String what) {
         awaitAsserted(what, () -> {
-            assertThat(Loxicmd.rules(lb()).toString()).as("loxilb's rules").contains(VIP);
+            assertThat(LoxilbApi.rules(lb()).toString()).as("loxilb's rules").contains(VIP);
             assertThat(Gobgp.neighbors(lb())).extracting(BgpNeighbor::state).as("loxilb's session").containsExactly("ESTABLISHED");
             assertThat(Ip.routes(topo.node("router"), VIP)).as("the router's route to the VIP")
                     .anySatisfy(r -> assertThat(r.gateway()).isEqualTo("192.168.20.4"));
