@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class TopologyDiagramIT {
     static final String VIP = "123.123.123.15";
     static final Duration CONVERGE = Duration.ofSeconds(30);
-    /** Past BIRD's 9 s hold time of our topologies. */
+    /** Well past the session's 3 s hold time (tiny.yaml). */
     static final Duration HOLD_EXPIRY = Duration.ofSeconds(30);
     static final Pattern EDGE = Pattern.compile("<g id=\"edge\\d+\" class=\"edge\">\\s*<title>(.*?)</title>\\s*<path fill=\"none\" stroke=\"([^\"]+)\"");
 

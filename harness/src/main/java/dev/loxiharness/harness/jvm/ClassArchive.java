@@ -3,9 +3,12 @@ package dev.loxiharness.harness.jvm;
 import dev.loxiharness.exec.Host;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -113,6 +116,16 @@ public record ClassArchive(String name, Path jar) {
         if (current() || !Files.isRegularFile(jar)) {
             return false;
         }
+        // topologies come up side by side (tests in parallel): one maker per archive, the others skip it
+        try (FileChannel lockFile = FileChannel.open(jar.resolveSibling(name + ".archive-lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock held = lockFile.tryLock()) {
+            return held != null && !current() && makeLocked(java);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean makeLocked(Path java) {
         removeStaleTemporaries();
         List<Path> lists = lists();
         try {

@@ -55,7 +55,7 @@ class KindBackendIT {
             Files.copy(HOME.resolve("topologies").resolve(f), dir.resolve(f));
         }
         Files.writeString(dir.resolve("calico-" + CALICO + ".yaml"),
-                Files.readString(Path.of("src/test/resources/kind/calico-manifest-excerpt.yaml")).replace("v3.29.3", CALICO));
+                Files.readString(Path.of("../harness/src/test/resources/kind/calico-manifest-excerpt.yaml")).replace("v3.29.3", CALICO));
     }
 
     private static void build(String context, Set<String> tags) {
