@@ -41,7 +41,10 @@ class MemoryFootprintTest {
         Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             String url = awaitUrl(server);
-            HttpClient http = HttpClient.newHttpClient();
+            // HTTP/1.1, as kubectl speaks to a plain-HTTP server. The JDK client's default asks each new
+            // connection for an h2c upgrade first; with it, one build in about 15 here lost a request
+            // under load ("connection closed locally", not reproduced since: the cause is not proven)
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             send(http, url, "POST", "/api/v1/namespaces/default/configmaps",
                     "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"counter\"},\"data\":{\"n\":\"0\"}}");
             Thread.sleep(500);
