@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loxiharness.exec.Host;
+import dev.loxiharness.harness.model.Topology;
+import dev.loxiharness.harness.model.TopologyLoader;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
@@ -18,4 +21,15 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.topologyFile("nope.yaml", HOME)).hasMessageContaining("no topology file nope.yaml");
     }
 
+    @Test
+    void aTestsTopologyAndTheContainersItsFileNamesGetTheSameSuffix() {
+        Path file = HOME.resolve("topologies/seed-docker.yaml");
+        Topology t = TopologyLoader.load(file, TopologyExtension.Running.uniqueNames(TopologyLoader.load(file, Map.of())));
+        String suffix = t.name().substring(t.name().lastIndexOf('-'));
+
+        assertThat(t.name()).matches("seed-doc-[a-z0-9]{3}");
+        assertThat(t.nodes().get("lb").container().name()).isEqualTo("loxilb" + suffix);
+        assertThat(t.nodes().values()).filteredOn(n -> n != t.nodes().get("lb")).allSatisfy(n ->
+                assertThat(n.container() == null || n.container().name() == null).as("a container the file does not name").isTrue());
+    }
 }
