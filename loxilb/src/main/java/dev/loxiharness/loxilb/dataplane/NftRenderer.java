@@ -260,13 +260,9 @@ public final class NftRenderer {
         if (p.id() < 1 || p.id() > ID_MASK) {
             throw new NftException("rule id " + p.id() + " does not fit the packet mark (1.." + ID_MASK + ")", null);
         }
-        int shape;
-        if (ownChain(p)) {
-            shape = OWN;
-            ensurePickChain(s, p);
-        } else {
-            shape = pickChain(p) == null ? DROP : ensurePickChain(s, p);
-        }
+        // a rule with a chain of its own still goes to the shared pick chain from there
+        int pick = ensurePickChain(s, p);
+        int shape = ownChain(p) ? OWN : pick == 0 ? DROP : pick;
         return ((long) shape << SHAPE_SHIFT) | p.id();
     }
 
