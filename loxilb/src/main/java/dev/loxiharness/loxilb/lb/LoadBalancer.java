@@ -16,6 +16,7 @@ import dev.loxiharness.loxilb.wire.LoadbalanceEntry;
 import dev.loxiharness.loxilb.wire.RuleMapper;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,9 +70,12 @@ public final class LoadBalancer implements AutoCloseable {
     /** Loads the stored rules into the table and programs the data plane from scratch. */
     public void restore() {
         int n = 0;
-        for (LoadbalanceEntry e : store.load(entry -> RuleMapper.toRule(entry).key())) {
+        // each stored entry is mapped once: for its key while the journal is folded in, then kept
+        Map<LoadbalanceEntry, LbRule> mapped = new IdentityHashMap<>();
+        Function<LoadbalanceEntry, LbRule> toRule = entry -> mapped.computeIfAbsent(entry, RuleMapper::toRule);
+        for (LoadbalanceEntry e : store.load(entry -> toRule.apply(entry).key())) {
             try {
-                table.upsert(RuleMapper.toRule(e));
+                table.upsert(toRule.apply(e));
                 n++;
             } catch (RuntimeException ex) {
                 LOG.error("stored rule skipped ({}): {}", store.file(), ex.getMessage());
