@@ -34,7 +34,7 @@ class BindAndTokenIT {
         dir = Files.createTempDirectory("loxilb-hrd-auth");
         ns = lab.namespace("lb");
         ns.addr("lo", OTHER + "/32");
-        String jar = System.getProperty("loxilb.jar", "target/loxilb.jar");
+        String jar = System.getProperty("loxilb.jar", "../loxilb/target/loxilb.jar");
         Path users = dir.resolve("users");
         ExecResult added = ns.exec(Duration.ofSeconds(30), "Secret-pw1\n", "java", "-jar", jar, "adduser", "ops",
                 "--role", "admin", "--users-file", users.toString());
@@ -82,7 +82,7 @@ class BindAndTokenIT {
         assertThat(curl("http://127.0.0.1:11111/netlox/v1/config/loadbalancer", "-X", "POST", "-H", "Authorization: " + token,
                 "-d", "{\"serviceArguments\":{\"externalIP\":\"10.200.7.7\",\"port\":80,\"protocol\":\"tcp\"},"
                         + "\"endpoints\":[{\"endpointIP\":\"10.0.1.2\",\"targetPort\":8080,\"weight\":1}]}")).endsWith("200");
-        String jar = System.getProperty("loxilb.jar", "target/loxilb.jar");
+        String jar = System.getProperty("loxilb.jar", "../loxilb/target/loxilb.jar");
         ExecResult without = ns.exec(Duration.ofSeconds(30), null, "java", "-cp", jar,
                 "dev.loxiharness.loxilb.cmd.LoxicmdMain", "get", "lb", "--token", "not-a-token");
         assertThat(without.stdout() + without.stderr()).contains("Token not found");

@@ -116,7 +116,7 @@ class LoxilbBgpIT {
     }
 
     static void startDaemon() {
-        String jar = System.getProperty("loxilb.jar", "target/loxilb.jar");
+        String jar = System.getProperty("loxilb.jar", "../loxilb/target/loxilb.jar");
         daemon = lab.spawn(lb, dir.resolve("loxilb.log"), List.of("java", "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar,
                 "-b", "--gobgp-config", dir.resolve("gobgp_loxilb.yaml").toString(),
                 "--config-path", dir.resolve("config").toString()));

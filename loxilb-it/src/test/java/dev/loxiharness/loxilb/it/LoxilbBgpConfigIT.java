@@ -46,7 +46,7 @@ class LoxilbBgpConfigIT {
 
     void start(String... extra) {
         List<String> cmd = new ArrayList<>(List.of("java", "-Xmx128m", "-jar",
-                System.getProperty("loxilb.jar", "target/loxilb.jar"), "-b", "--config-path", dir.resolve("cfg").toString()));
+                System.getProperty("loxilb.jar", "../loxilb/target/loxilb.jar"), "-b", "--config-path", dir.resolve("cfg").toString()));
         cmd.addAll(List.of(extra));
         lab.spawn(lb, dir.resolve("loxilb.log"), cmd);
         await("loxilb API").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))

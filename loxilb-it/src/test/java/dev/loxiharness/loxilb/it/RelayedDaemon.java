@@ -69,7 +69,7 @@ final class RelayedDaemon implements AutoCloseable {
     }
 
     private void start(String... extraArgs) {
-        String jar = System.getProperty("loxilb.jar", "target/loxilb.jar");
+        String jar = System.getProperty("loxilb.jar", "../loxilb/target/loxilb.jar");
         List<String> cmd = new ArrayList<>(List.of("java", "-Xmx192m", "-XX:+UseSerialGC", "-jar", jar,
                 "--config-path", dir.resolve("config").toString(), "--loglevel", "info"));
         cmd.addAll(List.of(extraArgs));
