@@ -29,7 +29,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The netns backend: one network namespace per node plus one ({@code <prefix>-lan}) holding a
@@ -301,12 +303,24 @@ public final class NetnsBackend implements Backend {
      * process whose record was lost would otherwise live on in a namespace nobody can name.
      */
     private static void deleteNamespace(String ns) {
+        List<ProcessHandle> killed = new ArrayList<>();
         for (String pid : Commands.run(List.of("ip", "netns", "pids", ns)).stdout().split("\\s+")) {
             if (!pid.isBlank()) {
-                ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
+                ProcessHandle.of(Long.parseLong(pid.trim())).filter(ProcessHandle::destroyForcibly).ifPresent(killed::add);
             }
         }
+        // SIGKILL takes effect when the process next runs: a JVM's many threads and its heap take a
+        // moment to go on a busy machine, and down must not return while they are still there
+        // (a zombie has ended: its parent, maybe init, reaps it)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (killed.stream().anyMatch(NetnsBackend::running) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
         Commands.run(List.of("ip", "netns", "del", ns));
+    }
+
+    private static boolean running(ProcessHandle h) {
+        return Processes.state(h.pid()).filter(st -> !st.equals("Z") && !st.equals("X")).isPresent();
     }
 
     private static void removeContainers(List<String> names) {
