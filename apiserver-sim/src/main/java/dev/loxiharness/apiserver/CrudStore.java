@@ -3,7 +3,6 @@ package dev.loxiharness.apiserver;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,10 +55,8 @@ final class CrudStore {
 
     /** The objects of a collection ({@code namespace} null: all namespaces, or cluster scope), in key order. */
     Listing list(ApiResource resource, String namespace) {
-        synchronized (writeLock) { // a consistent resourceVersion
-            List<ObjectNode> items = new ArrayList<>();
-            collection(resource, namespace).values().forEach(o -> items.add(o.deepCopy()));
-            return new Listing(items, String.valueOf(resourceVersion));
+        synchronized (writeLock) { // a consistent resourceVersion; no copies: a stored object is never changed
+            return new Listing(List.copyOf(collection(resource, namespace).values()), String.valueOf(resourceVersion));
         }
     }
 
@@ -196,8 +193,8 @@ final class CrudStore {
     private void notify(ApiResource resource, String type, ObjectNode object) {
         String r = resourceKey(resource);
         for (Watch w : watches) {
-            if (w.sees(r, object)) {
-                w.stream().deliver(type, object);
+            if (w.sees(r, object) && !w.stream().deliver(type, object)) {
+                watches.remove(w); // stopped, maybe before it was registered (so unwatch missed it)
             }
         }
     }
