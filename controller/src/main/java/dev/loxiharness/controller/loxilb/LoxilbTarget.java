@@ -358,20 +358,26 @@ public final class LoxilbTarget implements RuleStore.Listener, AutoCloseable {
                 }));
             }
             LoxilbException failure = null;
+            Throwable unexpected = null;
             for (int i = 0; i < batch.size(); i++) {
                 try {
                     calls.get(i).get();
                 } catch (ExecutionException e) {
+                    // every failed key is marked again before anything is thrown, so none is lost
                     changed(batch.get(i));
-                    if (!(e.getCause() instanceof LoxilbException le)) {
-                        throw new IllegalStateException(e.getCause());
+                    if (e.getCause() instanceof LoxilbException le) {
+                        failure = failure == null ? le : failure;
+                    } else if (unexpected == null) {
+                        unexpected = e.getCause();
                     }
-                    failure = failure == null ? le : failure;
                 } catch (InterruptedException e) {
                     batch.subList(i, batch.size()).forEach(this::changed);
                     Thread.currentThread().interrupt();
                     return;
                 }
+            }
+            if (unexpected != null) {
+                throw new IllegalStateException(unexpected);
             }
             if (failure == null) {
                 backoff = MIN_BACKOFF_NANOS;
