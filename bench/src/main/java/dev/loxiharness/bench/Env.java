@@ -1,6 +1,7 @@
 package dev.loxiharness.bench;
 
 import dev.loxiharness.console.Progress;
+import dev.loxiharness.exec.Host;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ record Env(Path root, String java, Path benchJar, Progress progress) {
 
     static Env detect() {
         Path root = repository();
-        String java = ProcessHandle.current().info().command().orElse("java");
+        String java = Host.java();
         Path jar;
         try {
             jar = Path.of(Env.class.getProtectionDomain().getCodeSource().getLocation().toURI());
