@@ -29,9 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The netns backend: one network namespace per node plus one ({@code <prefix>-lan}) holding a
@@ -292,31 +290,32 @@ public final class NetnsBackend implements Backend {
     static void remove(StateDir state) {
         removeContainers(state.ledger().containers);
         Processes.stopAll(state.ledger().processes, 200);
-        for (String ns : state.ledger().namespaces) {
-            deleteNamespace(ns);
-        }
+        deleteNamespaces(state.ledger().namespaces);
         state.delete();
     }
 
     /**
-     * Ends whatever still runs inside a namespace of ours (by pid) before the namespace goes: a
+     * Ends whatever still runs inside namespaces of ours (by pid) before the namespaces go: a
      * process whose record was lost would otherwise live on in a namespace nobody can name.
+     * SIGKILL takes effect when the process next runs, and a JVM's threads and heap take a moment
+     * to go on a busy machine: one wait (at most {@link Signals#GONE}) for all of them, so that down
+     * never returns while they are still there. A zombie has ended (its parent, maybe init, reaps it).
      */
-    private static void deleteNamespace(String ns) {
+    private static void deleteNamespaces(List<String> namespaces) {
         List<ProcessHandle> killed = new ArrayList<>();
-        for (String pid : Commands.run(List.of("ip", "netns", "pids", ns)).stdout().split("\\s+")) {
-            if (!pid.isBlank()) {
-                ProcessHandle.of(Long.parseLong(pid.trim())).filter(ProcessHandle::destroyForcibly).ifPresent(killed::add);
+        for (String ns : namespaces) {
+            for (String pid : Commands.run(List.of("ip", "netns", "pids", ns)).stdout().split("\\s+")) {
+                if (!pid.isBlank()) {
+                    ProcessHandle.of(Long.parseLong(pid.trim())).filter(ProcessHandle::destroyForcibly).ifPresent(killed::add);
+                }
             }
         }
-        // SIGKILL takes effect when the process next runs: a JVM's many threads and its heap take a
-        // moment to go on a busy machine, and down must not return while they are still there
-        // (a zombie has ended: its parent, maybe init, reaps it)
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (killed.stream().anyMatch(NetnsBackend::running) && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        if (!killed.isEmpty()) {
+            Signals.await(() -> killed.stream().noneMatch(NetnsBackend::running), Signals.GONE);
         }
-        Commands.run(List.of("ip", "netns", "del", ns));
+        for (String ns : namespaces) {
+            Commands.run(List.of("ip", "netns", "del", ns));
+        }
     }
 
     private static boolean running(ProcessHandle h) {
@@ -344,11 +343,10 @@ public final class NetnsBackend implements Backend {
                 removed.add("container " + c);
             }
         }
-        for (String ns : Commands.run(List.of("ip", "netns", "list")).stdout().lines()
-                .map(l -> l.split(" ")[0]).filter(n -> n.startsWith(PREFIX + name)).toList()) {
-            deleteNamespace(ns);
-            removed.add(ns);
-        }
+        List<String> namespaces = Commands.run(List.of("ip", "netns", "list")).stdout().lines()
+                .map(l -> l.split(" ")[0]).filter(n -> n.startsWith(PREFIX + name)).toList();
+        deleteNamespaces(namespaces);
+        removed.addAll(namespaces);
         removed.addAll(Processes.stopOrphans(name));
         return removed;
     }
