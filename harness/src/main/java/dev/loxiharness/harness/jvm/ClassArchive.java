@@ -145,12 +145,15 @@ public record ClassArchive(String name, Path jar) {
                         "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
                 argv.addAll(GC);
                 argv.addAll(List.of("-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + tmp, "-cp", jar.toString()));
+                String jarBefore = Files.getLastModifiedTime(jar) + " " + Files.size(jar);
                 Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
                     p.destroyForcibly().waitFor();
                     return false;
                 }
-                if (p.exitValue() != 0 || !Files.isRegularFile(tmp)) {
+                // a jar built again meanwhile: the archive would look current and the JVM refuse it
+                if (p.exitValue() != 0 || !Files.isRegularFile(tmp)
+                        || !jarBefore.equals(Files.getLastModifiedTime(jar) + " " + Files.size(jar))) {
                     return false;
                 }
                 Files.move(tmp, archive(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
