@@ -34,12 +34,11 @@ class BindAndTokenIT {
         dir = Files.createTempDirectory("loxilb-hrd-auth");
         ns = lab.namespace("lb");
         ns.addr("lo", OTHER + "/32");
-        String jar = System.getProperty("loxilb.jar", "../loxilb/target/loxilb.jar");
         Path users = dir.resolve("users");
-        ExecResult added = ns.exec(Duration.ofSeconds(30), "Secret-pw1\n", "java", "-jar", jar, "adduser", "ops",
-                "--role", "admin", "--users-file", users.toString());
+        ExecResult added = ns.exec(Duration.ofSeconds(30), "Secret-pw1\n",
+                LoxilbJar.command("64m", "adduser", "ops", "--role", "admin", "--users-file", users.toString()).toArray(String[]::new));
         assertThat(added.ok()).as(added.toString()).isTrue();
-        lab.spawn(ns, dir.resolve("loxilb.log"), List.of("java", "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar,
+        lab.spawn(ns, dir.resolve("loxilb.log"), LoxilbJar.command("128m",
                 "--host=127.0.0.1", "--userservice", "--users-file", users.toString(),
                 "--config-path", dir.resolve("config").toString()));
         await("loxilb API").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
@@ -82,12 +81,9 @@ class BindAndTokenIT {
         assertThat(curl("http://127.0.0.1:11111/netlox/v1/config/loadbalancer", "-X", "POST", "-H", "Authorization: " + token,
                 "-d", "{\"serviceArguments\":{\"externalIP\":\"10.200.7.7\",\"port\":80,\"protocol\":\"tcp\"},"
                         + "\"endpoints\":[{\"endpointIP\":\"10.0.1.2\",\"targetPort\":8080,\"weight\":1}]}")).endsWith("200");
-        String jar = System.getProperty("loxilb.jar", "../loxilb/target/loxilb.jar");
-        ExecResult without = ns.exec(Duration.ofSeconds(30), null, "java", "-cp", jar,
-                "dev.loxiharness.loxilb.cmd.LoxicmdMain", "get", "lb", "--token", "not-a-token");
+        ExecResult without = ns.exec(Duration.ofSeconds(30), null, LoxilbJar.loxicmd("get", "lb", "--token", "not-a-token").toArray(String[]::new));
         assertThat(without.stdout() + without.stderr()).contains("Token not found");
-        ExecResult with = ns.exec(Duration.ofSeconds(30), null, "java", "-cp", jar,
-                "dev.loxiharness.loxilb.cmd.LoxicmdMain", "get", "lb", "--token", token);
+        ExecResult with = ns.exec(Duration.ofSeconds(30), null, LoxilbJar.loxicmd("get", "lb", "--token", token).toArray(String[]::new));
         assertThat(with.ok()).as(with.toString()).isTrue();
         assertThat(with.stdout()).contains("10.200.7.7");
     }

@@ -10,7 +10,6 @@ import dev.loxiharness.netns.Netns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -45,8 +44,7 @@ class LoxilbBgpConfigIT {
     }
 
     void start(String... extra) {
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx128m", "-jar",
-                System.getProperty("loxilb.jar", "../loxilb/target/loxilb.jar"), "-b", "--config-path", dir.resolve("cfg").toString()));
+        List<String> cmd = LoxilbJar.command("128m", "-b", "--config-path", dir.resolve("cfg").toString());
         cmd.addAll(List.of(extra));
         lab.spawn(lb, dir.resolve("loxilb.log"), cmd);
         await("loxilb API").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))

@@ -116,8 +116,7 @@ class LoxilbBgpIT {
     }
 
     static void startDaemon() {
-        String jar = System.getProperty("loxilb.jar", "../loxilb/target/loxilb.jar");
-        daemon = lab.spawn(lb, dir.resolve("loxilb.log"), List.of("java", "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar,
+        daemon = lab.spawn(lb, dir.resolve("loxilb.log"), LoxilbJar.command("128m",
                 "-b", "--gobgp-config", dir.resolve("gobgp_loxilb.yaml").toString(),
                 "--config-path", dir.resolve("config").toString()));
         await("loxilb API").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))

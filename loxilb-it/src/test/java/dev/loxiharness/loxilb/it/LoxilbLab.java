@@ -82,8 +82,7 @@ final class LoxilbLab implements AutoCloseable {
 
     /** Starts the daemon in lb and waits until its API answers. */
     void startDaemon() {
-        String jar = System.getProperty("loxilb.jar", "../loxilb/target/loxilb.jar");
-        daemon = lab.spawn(lb, dir.resolve("loxilb.log"), List.of("java", "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar,
+        daemon = lab.spawn(lb, dir.resolve("loxilb.log"), LoxilbJar.command("128m",
                 "--config-path", dir.resolve("config").toString()));
         await("loxilb API").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> api("GET", "/version", null).ok());

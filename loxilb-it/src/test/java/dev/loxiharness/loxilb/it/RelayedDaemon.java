@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -69,9 +68,7 @@ final class RelayedDaemon implements AutoCloseable {
     }
 
     private void start(String... extraArgs) {
-        String jar = System.getProperty("loxilb.jar", "../loxilb/target/loxilb.jar");
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx192m", "-XX:+UseSerialGC", "-jar", jar,
-                "--config-path", dir.resolve("config").toString(), "--loglevel", "info"));
+        List<String> cmd = LoxilbJar.command("192m", "--config-path", dir.resolve("config").toString(), "--loglevel", "info");
         cmd.addAll(List.of(extraArgs));
         daemon = lab.spawn(ns, dir.resolve("loxilb.log"), cmd);
     }
