@@ -41,11 +41,15 @@ public record ClassArchive(String name, Path jar) {
     }
 
     /**
-     * The simulated Kubernetes agent's, which runs on {@link HelperClassPath}: only when that is one
-     * jar; the JVM archives no classes from directories.
+     * The simulated Kubernetes agent's, which runs on this JVM's class path: only when that is one
+     * jar (the CLI's); the JVM archives no classes from directories (tests' class paths).
      */
     public static Optional<ClassArchive> kubeAgent() {
-        return HelperClassPath.singleJar().map(jar -> new ClassArchive("kube-agent", jar));
+        String cp = System.getProperty("java.class.path");
+        if (cp == null || cp.contains(java.io.File.pathSeparator) || !cp.endsWith(".jar")) {
+            return Optional.empty();
+        }
+        return Optional.of(new ClassArchive("kube-agent", Path.of(cp).toAbsolutePath()));
     }
 
     /** Every daemon's archive. */
@@ -67,7 +71,7 @@ public record ClassArchive(String name, Path jar) {
     public static List<String> makerArgv(Path home, String stateRoot, String name) {
         return List.of("nice", "-n", "19", Host.java(), "-Xmx64m",
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dloxiharness.state=" + stateRoot,
-                "-cp", HelperClassPath.get(), ClassArchive.class.getName(), home.toString(), name);
+                "-cp", System.getProperty("java.class.path"), ClassArchive.class.getName(), home.toString(), name);
     }
 
     /** The maker: {@code ClassArchive HOME TOPOLOGY}; makes the missing archives one after the other, then ends. */

@@ -8,7 +8,6 @@ import dev.loxiharness.harness.backend.Kubectl;
 import dev.loxiharness.harness.backend.Node;
 import dev.loxiharness.harness.backend.RunningTopology;
 import dev.loxiharness.harness.jvm.ClassArchive;
-import dev.loxiharness.harness.jvm.HelperClassPath;
 import dev.loxiharness.harness.model.Manifests;
 import dev.loxiharness.harness.model.Topology;
 import dev.loxiharness.harness.state.Processes;
@@ -59,7 +58,7 @@ public final class KubeAgent {
                 "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         ClassArchive.kubeAgent().ifPresent(a -> argv.addAll(a.options()));
         argv.addAll(List.of("-D" + Host.HOME_PROPERTY + "=" + home, "-Dloxiharness.state=" + StateDir.ROOT,
-                "-cp", HelperClassPath.get(), KubeAgent.class.getName(), name));
+                "-cp", System.getProperty("java.class.path"), KubeAgent.class.getName(), name));
         return List.copyOf(argv);
     }
 

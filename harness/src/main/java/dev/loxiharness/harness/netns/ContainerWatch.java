@@ -2,7 +2,6 @@ package dev.loxiharness.harness.netns;
 
 import dev.loxiharness.exec.Host;
 import dev.loxiharness.harness.docker.Containers;
-import dev.loxiharness.harness.jvm.HelperClassPath;
 import dev.loxiharness.harness.state.Processes;
 import dev.loxiharness.harness.state.StateDir;
 import java.nio.file.Path;
@@ -27,7 +26,7 @@ public final class ContainerWatch {
                 "-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-D" + Host.HOME_PROPERTY + "=" + home,
                 "-Dloxiharness.state=" + StateDir.ROOT,
-                "-cp", HelperClassPath.get(), ContainerWatch.class.getName(), topo.name()));
+                "-cp", System.getProperty("java.class.path"), ContainerWatch.class.getName(), topo.name()));
         Processes.start(topo.state(), "", "container watch", cmd, topo.state().file("container-watch.log"));
     }
 
