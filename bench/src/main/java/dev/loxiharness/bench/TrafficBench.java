@@ -20,7 +20,9 @@ import java.util.Set;
  * 2-CPU machine only ever slow a run down, so each figure is the best of its runs, and a run counts
  * as clean when nginx spent less than {@value #DISTURBED_WAIT_SHARE} of it waiting for its CPU
  * ({@code /proc/PID/schedstat}). Up to {@value #EXTRA} extra pairs are run while a path has fewer
- * than two clean runs; a figure without clean runs is marked noisy. All runs are in the JSON.
+ * than two clean runs; a figure without clean runs is marked noisy. All runs are in the JSON, and
+ * for each stage and mode the VIP/direct ratio of each pair, as median and middle half: how far apart
+ * two runs made back to back lie here, which is what a figure's distance from its target is worth.
  */
 final class TrafficBench extends Benchmark {
     static final int CONNECTIONS = 16;
@@ -105,6 +107,11 @@ final class TrafficBench extends Benchmark {
             }
             Map<Boolean, Stage[]> atMany = measure(client, vip, direct, worker, det, "10,000 rules");
             report.detail("runs", det);
+            det.forEach((key, value) -> {
+                if (value instanceof Map<?, ?> spread && key.endsWith("of each pair")) {
+                    report.note(key + ": req/s " + spread.get("reqPerSecond") + ", mean latency " + spread.get("meanLatency"));
+                }
+            });
 
             for (boolean newConn : new boolean[] {false, true}) {
                 String mode = newConn ? "new conn/req" : "keep-alive";
@@ -156,8 +163,34 @@ final class TrafficBench extends Benchmark {
             String key = stage + (newConn ? ", new conn/req" : ", keep-alive");
             det.put(key + ", direct", d.stream().map(Measured::json).toList());
             det.put(key + ", vip", v.stream().map(Measured::json).toList());
+            det.put(key + ", VIP/direct of each pair", Map.of("reqPerSecond", Spread.of(pairRatios(d, v, Wrk.Run::rps)),
+                    "meanLatency", Spread.of(pairRatios(d, v, Wrk.Run::meanMs))));
         }
         return out;
+    }
+
+    /**
+     * VIP over direct for each pair of runs made one right after the other: drift of the machine
+     * between pairs cancels out, what is left shows how far one figure can be trusted.
+     */
+    private static List<Double> pairRatios(List<Measured> direct, List<Measured> vip, java.util.function.ToDoubleFunction<Wrk.Run> f) {
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < Math.min(direct.size(), vip.size()); i++) {
+            r.add(f.applyAsDouble(vip.get(i).run()) / f.applyAsDouble(direct.get(i).run()));
+        }
+        return r;
+    }
+
+    /** The median of the pairs' ratios and the range of their middle half. */
+    record Spread(double median, double q1, double q3, int pairs) {
+        static Spread of(List<Double> xs) {
+            return new Spread(Stats.median(xs), Stats.quantile(xs, 0.25), Stats.quantile(xs, 0.75), xs.size());
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%.2fx (middle half of %d pairs %.2f-%.2fx)", median, pairs, q1, q3);
+        }
     }
 
     private static long clean(List<Measured> runs) {
