@@ -14,9 +14,22 @@ import java.util.Set;
  */
 public final class RuleTable {
     public static final int MAX_ENDPOINTS = 32;
+    /** Rule ids are 1 .. this: they travel in the data plane's packet marks, beside the rule's shape. */
+    public static final long MAX_ID = (1L << 24) - 1;
 
     private final Map<RuleKey, Entry> entries = new LinkedHashMap<>();
-    private long nextId = 1;
+    private long nextId;
+    /** Whether every id was handed out once: from then on, ids are checked against those held. */
+    private boolean wrapped;
+
+    public RuleTable() {
+        this(1);
+    }
+
+    /** A table whose first new rule gets {@code firstId} (tests of what happens once every id was handed out). */
+    RuleTable(long firstId) {
+        this.nextId = firstId;
+    }
 
     private record Entry(long id, LbRule rule, Set<String> downTargets) {
         ServicePlan plan() {
@@ -49,7 +62,7 @@ public final class RuleTable {
                     rule.inactiveTimeoutSeconds(), was.managed(), rule.snat(), rule.egress(), rule.privateIp(),
                     rule.security(), rule.probe(), rule.secondaryIps(), rule.allowedSources(), rule.endpoints());
         }
-        long id = old != null ? old.id() : nextId++;
+        long id = old != null ? old.id() : newId();
         Set<String> down = new HashSet<>();
         if (old != null && rule.probed()) {
             // endpoints kept across an update keep their probed state
@@ -62,6 +75,32 @@ public final class RuleTable {
         Entry next = new Entry(id, rule, Set.copyOf(down));
         entries.put(rule.key(), next);
         return new Change(old == null ? null : old.plan(), next.plan());
+    }
+
+    /**
+     * Ids in order; once all were handed out (after about 16.7 million rules made), the next one
+     * onwards, round the range, that no rule holds: an id is handed out again only long after its
+     * rule went.
+     */
+    private long newId() {
+        if (!wrapped) {
+            long id = nextId;
+            wrapped = id >= MAX_ID;
+            nextId = wrapped ? 1 : id + 1;
+            return id;
+        }
+        Set<Long> held = new HashSet<>();
+        for (Entry e : entries.values()) {
+            held.add(e.id());
+        }
+        for (long tries = 0; tries < MAX_ID; tries++) {
+            long id = nextId;
+            nextId = id >= MAX_ID ? 1 : id + 1;
+            if (!held.contains(id)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("all " + MAX_ID + " rule ids are held");
     }
 
     /** Upstream's test of "changed" for a re-posted rule (rules.go, AddLbRule). */

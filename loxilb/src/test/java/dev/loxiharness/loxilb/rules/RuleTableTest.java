@@ -18,6 +18,24 @@ class RuleTableTest {
 
     final RuleTable table = new RuleTable();
 
+    static LbRule ruleAt(int i, EndpointSpec... eps) {
+        return new LbRule(new RuleKey("123.123.123." + i, Protocol.TCP, 80, 0, 0, ""), "", Selection.RR, NatMode.DEFAULT, false, false,
+                240, false, false, false, "", 0, ProbeSpec.NONE, List.of(), List.of(), List.of(eps));
+    }
+
+    @Test
+    void onceEveryIdWasHandedOutTheNextOnesAreThoseNoRuleHolds() {
+        RuleTable t = new RuleTable(RuleTable.MAX_ID - 1);
+        assertThat(t.upsert(ruleAt(1, A)).after().id()).isEqualTo(RuleTable.MAX_ID - 1);
+        assertThat(t.upsert(ruleAt(2, A)).after().id()).isEqualTo(RuleTable.MAX_ID);
+        assertThat(t.upsert(ruleAt(3, A)).after().id()).as("round the range").isEqualTo(1);
+        t.delete(ruleAt(2, A).key());
+        // a table that started near the end: ids 2 .. MAX_ID - 2 count as handed out to rules long gone
+        assertThat(t.upsert(ruleAt(4, A)).after().id()).isEqualTo(2);
+        assertThat(t.upsert(ruleAt(1, A, B)).after().id()).as("an update keeps its id").isEqualTo(RuleTable.MAX_ID - 1);
+        assertThat(t.list()).extracting(RuleTable.RuleView::id).doesNotHaveDuplicates();
+    }
+
     @Test
     void createThenSameRuleAgainIsExists() {
         Change c = table.upsert(rule("svc", false, Selection.RR, List.of(A, B)));
