@@ -4,13 +4,17 @@ import dev.loxiharness.loxilb.rules.Change;
 import dev.loxiharness.loxilb.rules.EndpointSpec;
 import dev.loxiharness.loxilb.rules.LbRule;
 import dev.loxiharness.loxilb.rules.RuleKey;
+import dev.loxiharness.loxilb.rules.RuleTable;
 import dev.loxiharness.loxilb.rules.Selection;
 import dev.loxiharness.loxilb.rules.ServicePlan;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Renders rules as nftables commands for one table. A rule is map elements only: its key gives its
@@ -45,13 +49,16 @@ import java.util.Map;
  * traffic to two such rules could keep each on one endpoint.
  *
  * <p>The renderer remembers the shapes (and their chains) the table holds ({@link #committed}), so
- * a script makes a shape only the first time a rule needs it; shapes stay until the table is reset.
+ * a script makes a shape only the first time a rule needs it, and how many rules go through each
+ * pick chain. A shape stays while nothing needs its number: only when all {@value #MAX_SHAPE} are
+ * taken does a new pick chain take over the number of one that no rule goes through any more.
  */
 public final class NftRenderer {
     /** Elements per {@code add element} statement: nft refuses very long ones for concatenated interval maps. */
     static final int ELEMENTS_PER_STATEMENT = 500;
     static final int SHAPE_SHIFT = 24;
-    static final long ID_MASK = (1L << SHAPE_SHIFT) - 1;
+    /** The rule id's bits of a mark: every id the rule table hands out fits below the shape. */
+    static final long ID_MASK = RuleTable.MAX_ID;
     /** The shape of rules with a chain of their own, found through {@code @owners}. */
     static final int OWN = 1;
     /** The shape of rules without a live endpoint. */
@@ -61,6 +68,8 @@ public final class NftRenderer {
 
     private final String table;
     private final Map<String, Integer> shapes = new HashMap<>();
+    /** Pick chain -> the rules that go through it (those with a chain of their own too). */
+    private final Map<String, Integer> users = new HashMap<>();
 
     public NftRenderer(String table) {
         this.table = table;
@@ -77,7 +86,7 @@ public final class NftRenderer {
 
     /** A script that replaces the table (ours only) with one holding exactly {@code services}. */
     public synchronized NftScript reset(List<ServicePlan> services) {
-        Script s = new Script(Map.of());
+        Script s = new Script(Map.of(), Map.of());
         s.line("add table ip " + table);
         s.line("delete table ip " + table);
         String lookup = "ct mark set meta mark meta mark & 0x" + Long.toHexString(~ID_MASK & 0xffffffffL)
@@ -114,6 +123,7 @@ public final class NftRenderer {
         List<Long> marks = new ArrayList<>();
         for (ServicePlan p : services) {
             marks.add(addChains(s, p));
+            s.use(pickChain(p), 1);
         }
         for (int i = 0; i < services.size(); i++) {
             slotElements(s, "add", services.get(i), marks.get(i));
@@ -145,7 +155,7 @@ public final class NftRenderer {
 
     /** The commands for a sequence of changes, to run as one transaction. */
     public synchronized NftScript apply(List<Change> changes) {
-        Script s = new Script(shapes);
+        Script s = new Script(shapes, users);
         for (Change c : changes) {
             if (c.before() == null) {
                 add(s, c.after());
@@ -158,16 +168,21 @@ public final class NftRenderer {
         return s.done(false);
     }
 
-    /** {@code script} went through: remember the shapes it made (all of them, for a reset). */
+    /** {@code script} went through: remember the shapes it made and retired, and the pick chains' users. */
     public synchronized void committed(NftScript script) {
         if (script.replacesTable()) {
             shapes.clear();
+            users.clear();
         }
+        shapes.keySet().removeAll(script.retiredShapes());
         shapes.putAll(script.newShapes());
+        script.userDeltas().forEach((chain, d) -> users.merge(chain, d, Integer::sum));
+        users.values().removeIf(n -> n <= 0);
     }
 
     private void add(Script s, ServicePlan p) {
         long mark = addChains(s, p);
+        s.use(pickChain(p), 1);
         slotElements(s, "add", p, mark);
         if (p.rule().mode().masquerades()) {
             s.element("add", "snatmarks", String.valueOf(mark));
@@ -196,6 +211,7 @@ public final class NftRenderer {
 
     private void remove(Script s, ServicePlan p) {
         long mark = mark(s, p);
+        s.use(pickChain(p), -1);
         serviceElement(s, "delete", p, mark);
         if (ownChain(p)) {
             s.element("delete", "owners", String.valueOf(mark));
@@ -224,6 +240,8 @@ public final class NftRenderer {
             add(s, after);
             return;
         }
+        s.use(pickChain(before), -1);
+        s.use(pickChain(after), 1);
         long id = after.id();
         boolean own = ownChain(after);
         if (own) {
@@ -435,13 +453,24 @@ public final class NftRenderer {
     private final class Script {
         private final StringBuilder text = new StringBuilder();
         private final Map<String, Integer> existing;
+        private final Map<String, Integer> users;
         private final Map<String, Integer> created = new LinkedHashMap<>();
+        private final Set<String> retired = new HashSet<>();
+        private final Map<String, Integer> userDeltas = new HashMap<>();
         private String openVerb;
         private String openMap;
         private int open;
 
-        Script(Map<String, Integer> existing) {
+        Script(Map<String, Integer> existing, Map<String, Integer> users) {
             this.existing = existing;
+            this.users = users;
+        }
+
+        /** One rule more ({@code 1}) or fewer ({@code -1}) goes through {@code pickChain} (none: null). */
+        void use(String pickChain, int delta) {
+            if (pickChain != null) {
+                userDeltas.merge(pickChain, delta, Integer::sum);
+            }
         }
 
         void line(String command) {
@@ -464,19 +493,39 @@ public final class NftRenderer {
 
         /** The shape of a pick chain in the table or made earlier in this script; null when new. */
         Integer shape(String pickChain) {
-            Integer known = existing.get(pickChain);
+            Integer known = retired.contains(pickChain) ? null : existing.get(pickChain);
             return known != null ? known : created.get(pickChain);
         }
 
         /** A shape for a new pick chain (the caller makes the chain). */
         int newShape(String pickChain) {
-            int shape = FIRST_PICK + existing.size() + created.size();
+            int shape = FIRST_PICK + existing.size() - retired.size() + created.size();
             if (shape > MAX_SHAPE) {
-                throw new NftException("more than " + (MAX_SHAPE - FIRST_PICK + 1)
-                        + " kinds of endpoint selection (protocol, hash or round robin, slots) in one table", null);
+                shape = reuseUnused().orElseThrow(() -> new NftException("more than " + (MAX_SHAPE - FIRST_PICK + 1)
+                        + " kinds of endpoint selection (protocol, hash or round robin, slots) in use in one table", null));
             }
             created.put(pickChain, shape);
             return shape;
+        }
+
+        /**
+         * The number of a pick chain in the table that no rule goes through any more, now that this
+         * script's changes so far are counted; that chain and its entry in {@code @picks} go.
+         * Connections it picked for keep their endpoint (conntrack), and their counters go by the
+         * rule id alone.
+         */
+        private Optional<Integer> reuseUnused() {
+            for (Map.Entry<String, Integer> e : existing.entrySet()) {
+                String chain = e.getKey();
+                if (!retired.contains(chain) && users.getOrDefault(chain, 0) + userDeltas.getOrDefault(chain, 0) <= 0) {
+                    retired.add(chain);
+                    element("delete", "picks", shapeKey(e.getValue()));
+                    line("flush chain ip " + table + " " + chain);
+                    line("delete chain ip " + table + " " + chain);
+                    return Optional.of(e.getValue());
+                }
+            }
+            return Optional.empty();
         }
 
         private void closeElements() {
@@ -490,7 +539,7 @@ public final class NftRenderer {
 
         NftScript done(boolean replacesTable) {
             closeElements();
-            return new NftScript(text.toString(), created, replacesTable);
+            return new NftScript(text.toString(), created, retired, userDeltas, replacesTable);
         }
     }
 }

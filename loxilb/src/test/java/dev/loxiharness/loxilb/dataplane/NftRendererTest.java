@@ -58,6 +58,49 @@ class NftRendererTest {
         assertThat(NftRenderer.ruleId(m8)).isEqualTo(8);
     }
 
+    /** A round-robin rule whose {@code slots} live endpoints make pick chain {@code pick_tcp_rr_<slots>}. */
+    static ServicePlan withSlots(long id, int slots) {
+        List<EndpointSpec> live = new ArrayList<>();
+        for (int i = 0; i < slots; i++) {
+            live.add(new EndpointSpec("10.1." + (i / 250) + "." + (i % 250 + 1), 8080, 1));
+        }
+        RuleKey key = new RuleKey("123.123." + (id / 250) + "." + (id % 250 + 1), Protocol.TCP, 80, 0, 0, "");
+        LbRule rule = new LbRule(key, "", Selection.RR, NatMode.DEFAULT, false, false, 240, false, false, false, "", 0,
+                ProbeSpec.NONE, List.of(), List.of(), live);
+        return new ServicePlan(id, rule, live);
+    }
+
+    @Test
+    void aNewKindOfPickChainTakesTheNumberOfOneNoRuleGoesThroughOnceAllAreTaken() {
+        int kinds = NftRenderer.MAX_SHAPE - NftRenderer.FIRST_PICK + 1;
+        List<Change> all = new ArrayList<>();
+        for (int n = 1; n <= kinds; n++) {
+            all.add(new Change(null, withSlots(n, n)));
+        }
+        apply(all.toArray(Change[]::new));
+        ServicePlan oneMore = withSlots(1000, kinds + 1);
+        assertThatThrownBy(() -> r.apply(List.of(new Change(null, oneMore)))).isInstanceOf(NftException.class)
+                .hasMessageContaining("more than " + kinds + " kinds");
+
+        // the rule with 5 endpoints goes: its pick chain (shape 3 + 4) has no rule any more
+        apply(new Change(withSlots(5, 5), null));
+        String script = apply(new Change(null, oneMore));
+        long shapeOf5 = (long) (NftRenderer.FIRST_PICK + 4) << NftRenderer.SHAPE_SHIFT;
+        assertThat(script).contains("delete element ip loxilb picks { " + shapeOf5 + " }\n"
+                        + "flush chain ip loxilb pick_tcp_rr_5\ndelete chain ip loxilb pick_tcp_rr_5\n"
+                        + "add chain ip loxilb pick_tcp_rr_" + (kinds + 1) + "\n")
+                .contains("add element ip loxilb picks { " + shapeOf5 + " : jump pick_tcp_rr_" + (kinds + 1) + " }")
+                .contains("svcs { 123.123.4.1 . tcp . 80 : " + mark(NftRenderer.FIRST_PICK + 4, 1000) + " }");
+        assertThat(script.indexOf("delete chain ip loxilb pick_tcp_rr_5")).as("gone before its number is given again")
+                .isLessThan(script.indexOf("add element ip loxilb picks { " + shapeOf5 + " : jump"));
+
+        // every number is in use again, pick_tcp_rr_5 among the chains that are gone
+        assertThatThrownBy(() -> r.apply(List.of(new Change(null, withSlots(5, 5))))).isInstanceOf(NftException.class);
+        // a rule moving to another pick chain frees its former one in the same script
+        String moved = apply(new Change(withSlots(7, 7), withSlots(7, 6)), new Change(null, withSlots(2000, 5)));
+        assertThat(moved).contains("delete chain ip loxilb pick_tcp_rr_7").contains("add chain ip loxilb pick_tcp_rr_5");
+    }
+
     @Test
     void aScriptThatWasNotCommittedLeavesItsShapesToTheNextOne() {
         ServicePlan p = plan(7, Selection.RR, NatMode.DEFAULT, List.of(), 0, A, B);
