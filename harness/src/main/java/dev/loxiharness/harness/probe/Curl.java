@@ -62,16 +62,23 @@ public final class Curl {
         long seconds = Math.max(1, timeout.toSeconds());
         Duration all = Duration.ofSeconds(10 + seconds * (urls.size() / PARALLEL + 1));
         ExecResult r = node.exec(all, config.toString(), List.of("curl", "--no-progress-meter", "--parallel", "--parallel-max",
-                String.valueOf(PARALLEL), "-m", String.valueOf(seconds), "-w", "%{http_code} %{url_effective} %{errormsg}\n", "-K", "-"));
-        Map<String, HttpResponse> byUrl = new HashMap<>();
+                String.valueOf(PARALLEL), "-m", String.valueOf(seconds), "-w", "%{urlnum} %{http_code} %{errormsg}\n", "-K", "-"));
+        // answers come in the order they finish, each with its URL's place in the config (curl
+        // normalises the URL it reports back: http://host:port becomes http://host:port/)
+        Map<Integer, HttpResponse> byIndex = new HashMap<>();
         for (String line : r.stdout().lines().toList()) {
             String[] f = line.split(" ", 3);
-            if (f.length >= 2 && f[0].matches("\\d{3}")) {
-                int status = Integer.parseInt(f[0]);
-                byUrl.put(f[1], new HttpResponse(f[1], status, "", status == 0 && f.length == 3 ? f[2].strip() : ""));
+            if (f.length >= 2 && f[0].matches("\\d+") && f[1].matches("\\d{3}") && Integer.parseInt(f[0]) < urls.size()) {
+                int index = Integer.parseInt(f[0]);
+                int status = Integer.parseInt(f[1]);
+                byIndex.put(index, new HttpResponse(urls.get(index), status, "", status == 0 && f.length == 3 ? f[2].strip() : ""));
             }
         }
         String missing = r.ok() || r.exitCode() != 124 ? "no answer" : "curl timed out after " + all.toSeconds() + " s";
-        return urls.stream().map(u -> byUrl.getOrDefault(u, new HttpResponse(u, 0, "", missing))).toList();
+        List<HttpResponse> out = new java.util.ArrayList<>();
+        for (int i = 0; i < urls.size(); i++) {
+            out.add(byIndex.getOrDefault(i, new HttpResponse(urls.get(i), 0, "", missing)));
+        }
+        return out;
     }
 }
