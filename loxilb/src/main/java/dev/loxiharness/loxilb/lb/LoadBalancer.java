@@ -70,6 +70,7 @@ public final class LoadBalancer implements AutoCloseable {
     /** Loads the stored rules into the table and programs the data plane from scratch. */
     public void restore() {
         int n = 0;
+        boolean rewrite = store.journalOnDisk();
         // each stored entry is mapped once: for its key while the journal is folded in, then kept
         Map<LoadbalanceEntry, LbRule> mapped = new IdentityHashMap<>();
         Function<LoadbalanceEntry, LbRule> toRule = entry -> mapped.computeIfAbsent(entry, RuleMapper::toRule);
@@ -78,6 +79,7 @@ public final class LoadBalancer implements AutoCloseable {
                 table.upsert(toRule.apply(e));
                 n++;
             } catch (RuntimeException ex) {
+                rewrite = true;
                 LOG.error("stored rule skipped ({}): {}", store.file(), ex.getMessage());
             }
         }
@@ -87,8 +89,10 @@ public final class LoadBalancer implements AutoCloseable {
             for (LbRule r : table.rules()) {
                 stored.put(r.key(), RuleStore.encode(RuleMapper.toStored(r)));
             }
-            // the file again, with the journal folded in and the skipped rules left out
-            store.saveEncoded(stored.values());
+            if (rewrite) {
+                // the file again, with the journal folded in and the skipped rules left out
+                store.saveEncoded(stored.values());
+            }
         }
         if (table.rules().stream().anyMatch(LbRule::probed)) {
             syncProbes();

@@ -183,6 +183,15 @@ public final class RuleStore {
     }
 
     /** Whether the journal holds changes the file does not (then {@link #saveEncoded} folds them in). */
+    /** Whether the journal file holds anything: at start, before {@link #load} folded it into nothing yet. */
+    public synchronized boolean journalOnDisk() {
+        try {
+            return Files.exists(journal) && Files.size(journal) > 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     public synchronized boolean journalPending() {
         return journalBytes > 0;
     }
