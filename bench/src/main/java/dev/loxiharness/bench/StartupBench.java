@@ -45,6 +45,7 @@ final class StartupBench extends Benchmark {
             List<Double> starts = new ArrayList<>();
             List<Double> rss = new ArrayList<>();
             List<Double> stops = new ArrayList<>();
+            java.util.Set<String> modes = new java.util.TreeSet<>();
             int discarded = 0;
             BenchLab.Daemon last = null;
             for (int i = 0; i < STARTS; i++) {
@@ -81,6 +82,8 @@ final class StartupBench extends Benchmark {
                     throw new IllegalStateException("pid " + d.pid() + " is " + BenchLab.comm(d.pid())
                             + ", not the daemon's JVM: bin/loxilb no longer execs java?");
                 }
+                modes.add(Files.readString(java.nio.file.Path.of("/proc/" + d.pid() + "/cmdline")).contains("-XX:SharedArchiveFile=")
+                        ? "from its class-data archive" : "without a class-data archive");
                 Thread.sleep(1000); // idle: let start-up threads settle
                 rss.add(BenchLab.rssMb(d.pid()));
                 if (i < STARTS - 1) {
@@ -92,7 +95,8 @@ final class StartupBench extends Benchmark {
                 }
             }
             double start = Stats.median(starts);
-            report.add("start to API ready (median of " + STARTS + ")", start, "s", Stats.median(jvm),
+            // bin/loxilb uses the archive ./topology up makes once after each build: say which start this was
+            report.add("start to API ready (median of " + STARTS + ", " + String.join(" and ", modes) + ")", start, "s", Stats.median(jvm),
                     "java -version", "< 1.5 s", start < 1.5);
             double idle = Stats.median(rss);
             report.add("idle RSS after start (median)", idle, "MB", null, null, "< 150 MB", idle < 150);
@@ -107,6 +111,7 @@ final class StartupBench extends Benchmark {
             det.put("javaVersionSeconds", jvm);
             det.put("idleRssMb", rss);
             det.put("stopSeconds", stops);
+            det.put("classDataArchive", String.join(" and ", modes));
             det.put("rssAt10000Mb", full);
             det.put("startsDiscardedBecauseTheLauncherBuiltJars", discarded);
             report.detail("measurements", det);
