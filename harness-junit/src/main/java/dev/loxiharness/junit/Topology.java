@@ -24,6 +24,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
+ * <p>A {@code @Nested} class runs on its enclosing class's topology unless it declares a
+ * {@code @Topology} of its own, also when it inherits one from a superclass: so scenario classes
+ * written for one topology can run, nested, on another one that several of them share.
+ *
  * <p>System properties: {@code loxiharness.topology} replaces the file of every class (e.g.
  * {@code -Dloxiharness.topology=seed-l2.yaml}), {@code loxiharness.backend} picks {@code netns}
  * (default) or {@code kind}; classes are skipped, with the reason, where the backend cannot run

@@ -191,9 +191,13 @@ public final class TopologyExtension implements ExecutionCondition, BeforeAllCal
         return classCtx.getStore(NS).getOrComputeIfAbsent(RUNNING, k -> Running.up(classCtx.getRequiredTestClass()), Running.class).handle;
     }
 
-    /** The topology of an enclosing class, for a {@code @Nested} class without a {@code @Topology} of its own. */
+    /**
+     * The topology of an enclosing class, for a {@code @Nested} class that does not declare a
+     * {@code @Topology} itself: one that only inherits it from a superclass (a scenario class
+     * reused inside another) runs on its enclosing class's topology too.
+     */
     private static Running inherited(ExtensionContext classCtx) {
-        if (classCtx.getTestClass().map(c -> AnnotationSupport.isAnnotated(c, dev.loxiharness.junit.Topology.class)).orElse(false)) {
+        if (classCtx.getTestClass().map(c -> c.getDeclaredAnnotation(dev.loxiharness.junit.Topology.class) != null).orElse(false)) {
             return null;
         }
         return classCtx.getParent().map(p -> p.getStore(NS).get(RUNNING, Running.class)).orElse(null);

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -63,11 +64,26 @@ class TopologyExtensionIT {
         assertThat(assertTimeoutPreemptively(Duration.ofSeconds(10), idle::stop)).isEmpty();
     }
 
-    /** Run through the EngineTestKit below: its tests fail on purpose. */
+    /** A scenario class written for a topology of its own (this file does not exist: it must never come up). */
+    @Topology("src/test/resources/no-such-topology.yaml")
+    static class WrittenForAnotherTopology {
+        static String name;
+
+        @Test
+        void runs(TopologyHandle t) {
+            name = t.name();
+        }
+    }
+
+    /** Run through the EngineTestKit below: its tests fail on purpose; the nested one passes on this topology. */
     @Topology("src/test/resources/tiny.yaml")
     static class FailingExample {
         static String name;
         static String evidenceBefore;
+
+        @Nested
+        class Reused extends WrittenForAnotherTopology {
+        }
 
         @Test
         void fails(TopologyHandle t) {
@@ -97,6 +113,8 @@ class TopologyExtensionIT {
         assertThat(tests.failed().list()).hasSize(2).extracting(e -> e.getPayload(TestExecutionResult.class)
                         .flatMap(TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse(""))
                 .containsExactlyInAnyOrder("the original failure", "the original failure, again");
+        assertThat(tests.succeeded().count()).as("the nested class written for another topology").isEqualTo(1);
+        assertThat(WrittenForAnotherTopology.name).as("it ran on the enclosing class's topology").isEqualTo(FailingExample.name);
         Path dir = Settings.evidenceDir().resolve("TopologyExtensionIT$FailingExample").resolve("fails");
         assertThat(dir.resolve("index.txt")).exists();
         assertThat(dir.resolve("failure.txt")).content().contains("the original failure");
