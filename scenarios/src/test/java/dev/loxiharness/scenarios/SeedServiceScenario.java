@@ -22,12 +22,13 @@ import org.junit.jupiter.api.Test;
 /**
  * The seed document's section 3 ("기본 연동 확인", basic integration): the LoadBalancer Service gets
  * the first address of loxilb's pool, loxilb holds the rule with both nodes as endpoints, and the
- * client reaches nginx through the VIP. Runs on seed.yaml and on seed-l2.yaml (no BGP).
+ * client reaches nginx through the VIP. Written for seed.yaml, and holds on seed-l2.yaml (no BGP)
+ * too; it runs nested, with section 4, in {@link SeedScenario} and on the other topologies' classes.
  */
 @Topology("seed.yaml")
 @Feature("seed section 3: the LoadBalancer Service through loxilb")
 @DisplayName("Seed section 3: the LoadBalancer Service through loxilb")
-class SeedServiceScenario {
+abstract class SeedServiceScenario {
     static TopologyHandle topo;
     static Seed seed;
 
